@@ -1,0 +1,80 @@
+"""Signals about a reply as a whole: empty, gibberish, an echo of the customer, no substance,
+off topic, rambling. These are how a grader resists replies written to game it."""
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Courtesy, structure and empathy formulas: words that carry no answer by themselves.
+_FILLER = re.compile(
+    r"您好|你好|早上好|下午好|晚上好|非常|十分|特别|真的|实在|感谢|谢谢|多谢|抱歉|对不起|不好意思|"
+    r"首先|其次|然后|再次|最后|第[一二三四五]|一是|二是|三是|另外|此外|总之|综上|所以|因此|"
+    r"祝您|生活愉快|工作顺利|身体健康|再见|欢迎|光临|理解|明白|体谅|您的心情|心情|感受|请|麻烦|"
+    r"尊敬的|亲爱的|客户|先生|女士|您|我们|我|的|了|呢|吧|啊|呀|哦|嗯|是|很|也|都|这|那|和|与|及|"
+    r"好的|好|没问题|可以|支持|耐心|信任|配合|宝贵|意见|服务|竭诚|为您")
+_STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
+                 "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
+_PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财产品|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
+                    r"办一张|开通|限时|大促|特惠")
+
+
+def cjk_bigrams(text: str) -> set:
+    """The set of two-character runs of Chinese characters in a text."""
+    out = set()
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def shared_content(reply: str, customer: str) -> set:
+    """Meaningful two-character runs the reply shares with the customer's line."""
+    return (cjk_bigrams(reply) & cjk_bigrams(customer)) - _STOP_BIGRAMS
+
+
+def is_empty(text: str) -> bool:
+    """Nothing but spaces and punctuation."""
+    return not re.search(r"[\w\u4e00-\u9fff]", text)
+
+
+def is_gibberish(text: str) -> bool:
+    """Keyboard mashing or one character repeated: little Chinese, or almost no variety."""
+    chars = [c for c in text if not c.isspace() and re.match(r"[\w\u4e00-\u9fff]", c)]
+    if not chars:
+        return False
+    cjk = sum(1 for c in chars if _CJK.match(c))
+    if cjk < 0.4 * len(chars) and not re.fullmatch(r"[\d\s.,%，。]+", text):
+        return True
+    return len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3
+
+
+def is_echo(text: str, customer: str) -> bool:
+    """Mostly the customer's own words handed back, with little added."""
+    mine = cjk_bigrams(text)
+    if not mine or not customer:
+        return False
+    theirs = cjk_bigrams(customer)
+    novel = mine - theirs
+    return len(mine & theirs) / len(mine) >= 0.6 and len(novel) < 8
+
+
+def content_chars(text: str) -> int:
+    """How many Chinese characters remain once courtesy/structure formulas are taken out."""
+    return len(_CJK.findall(_FILLER.sub("", text)))
+
+
+def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool:
+    """Says nothing about this kind of situation: no topic words, or mainly a sales pitch."""
+    topic_hits = len(topic.findall(text))
+    pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
+    overlap = len(shared_content(text, customer))
+    if pitch_hits >= 2 and pitch_hits > topic_hits:
+        return True
+    return topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 10
+
+
+def repetition(text: str) -> float:
+    """Share of four-character runs that repeat an earlier one (rambling, padding)."""
+    grams = [text[i:i + 4] for i in range(len(text) - 3) if _CJK.match(text[i])]
+    if len(grams) < 20:
+        return 0.0
+    return 1 - len(set(grams)) / len(grams)

@@ -1,0 +1,123 @@
+"""grade(reply, context) -> Report: normalize once, run the rules, score, explain."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from grading import detectors, scoring
+from grading.feedback import feedback
+from grading.loader import load_kinds, load_packs
+from grading.model import Context, Finding, Report
+from grading.normalize import normalize, to_simplified
+from grading.rules import Doc, PhraseRule
+from grading.text import Reading
+
+_INVESTMENT_TALK = re.compile(r"理财|基金|私募|信托|净值|股票")
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    rules = load_packs()
+    return rules, {r.id: r for r in rules}, {r.move: r for r in rules if getattr(r, "move", None)}
+
+
+@lru_cache(maxsize=256)
+def _forbidden_rule(pattern: str, message: str, category, dimension: str) -> PhraseRule:
+    level = "red_line" if category else "warning"
+    return PhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
+                      category=category, penalty=25, cap=45 if not category else None,
+                      patterns=(to_simplified(pattern),))
+
+
+def _satisfied(group: str, moves: set) -> bool:
+    return any(m in moves for m in group.split("|"))
+
+
+def _first_pos(group: str, findings) -> int:
+    names = set(group.split("|"))
+    return min((f.start for f in findings if f.level == "good" and f.move in names), default=-1)
+
+
+def _requirements(ctx: Context, profile: dict, text: str):
+    """Key and minor disclosures this reply owes, given the kind, risks and what it talks about."""
+    key = list(profile.get("key_disclosures") or [])
+    minor = list(profile.get("minor_disclosures") or [])
+    if ctx.kind == "product_sale":
+        risky = bool(ctx.product_risk and int(ctx.product_risk[1]) >= 2) or bool(_INVESTMENT_TALK.search(text))
+        if ctx.risk_mismatch:
+            key, minor = ["risk_disclosure"], ["needs_check"]   # refusing well needs the why
+        elif not risky:
+            key, minor = [], ["needs_check"]
+        if (ctx.customer_age or 0) >= 65:
+            minor.append("elder_care")
+    return key, minor
+
+
+def grade(reply: str, context: Context | None = None) -> Report:
+    """Grade one reply in its situation: four scores, total, findings with spans, feedback."""
+    ctx = context or Context()
+    rules, by_id, by_move = _rules()
+    profile = load_kinds()[ctx.kind]
+    norm = normalize(reply or "")
+    customer = to_simplified(ctx.customer_line or "")
+    doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer)
+
+    findings = []
+    for rule in rules:
+        if rule.applies(ctx):
+            findings.extend(rule.find(doc))
+    for item in ctx.forbidden:
+        findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension).find(doc))
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    moves = {f.move for f in findings if f.level == "good"}
+
+    text = norm.text
+    flags = _flags(text, ctx, profile, customer, findings)
+    groups = list(ctx.expected_moves or profile["moves"])
+    done = [g for g in groups if _satisfied(g, moves)]
+    positions = [_first_pos(g, findings) for g in done]
+    in_order = len(done) >= 2 and positions == sorted(positions)
+    coverage = len(done) / len(groups) if groups else 1.0
+    key, minor = _requirements(ctx, profile, text)
+    missing_key = [g for g in key if not _satisfied(g, moves)]
+    missing_minor = [g for g in minor if not _satisfied(g, moves)]
+    specific = len(detectors.shared_content(text, customer)) >= 2
+    mocking = any(f.rule in ("etiquette.Sarcasm", "etiquette.Insult", "empathy.Hostile") for f in findings)
+
+    scores = {
+        "etiquette": scoring.etiquette(moves, findings, by_id),
+        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text),
+                                       detectors.repetition(text)),
+        "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
+        "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
+    }
+    scores = scoring.clamp(scoring.apply_flags(scores, flags))
+    red = any(f.level == "red_line" for f in findings)
+    total = scoring.total(scores, red, bool(flags))
+    missing = [g for g in groups if g not in done] + missing_key + missing_minor
+    missing = list(dict.fromkeys(missing))
+    report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
+                    missing_moves=missing, flags=flags)
+    report.feedback = feedback(report, by_move)
+    return report
+
+
+def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> list:
+    if detectors.is_empty(text):
+        return ["empty"]
+    if detectors.is_gibberish(text):
+        return ["gibberish"]
+    flags = []
+    if detectors.is_echo(text, customer):
+        flags.append("echo")
+    substantive = any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 6
+    if not substantive:
+        flags.append("no_substance")
+    elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):
+        flags.append("off_topic")
+    return flags
+
+
+def finding_is_verbatim(reply: str, f: Finding) -> bool:
+    """True when a finding's span is a verbatim slice of the reply (an invariant tests check)."""
+    return f.start < 0 or reply[f.start:f.end] == f.text

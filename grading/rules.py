@@ -1,0 +1,206 @@
+"""The handful of generic rule types a YAML rule file can be, and how each one finds evidence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from grading.model import Finding
+
+_EXPLAINED = re.compile(r"^[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
+                        r"通俗(地)?(说|讲)|换句话说|打个比方|相当于))")
+
+
+@dataclass
+class Doc:
+    """Everything a rule may look at for one reply."""
+    norm: object        # grading.normalize.Normalized
+    reading: object     # grading.text.Reading
+    context: object     # grading.model.Context
+    customer: str       # the customer's line, normalized
+
+
+@dataclass
+class Rule:
+    """Fields every rule has; subclasses add what their type needs."""
+    id: str
+    dimension: str
+    message: str
+    level: str = "warning"
+    suggestion: str = ""
+    category: str | None = None
+    source: str = ""
+    kinds: tuple = ()
+    when: dict = field(default_factory=dict)
+    penalty: int = 0
+    cap: int | None = None
+    examples: dict = field(default_factory=dict)
+    description: str = ""
+
+    def applies(self, ctx) -> bool:
+        """Does this rule apply in the given context (kind and `when` conditions)?"""
+        if self.kinds and ctx.kind not in self.kinds:
+            return False
+        w = self.when
+        if "risk_mismatch" in w and bool(w["risk_mismatch"]) != ctx.risk_mismatch:
+            return False
+        if "min_customer_age" in w and (ctx.customer_age or 0) < w["min_customer_age"]:
+            return False
+        if "product_risk_at_least" in w:
+            if not ctx.product_risk or int(ctx.product_risk[1]) < int(str(w["product_risk_at_least"])[-1]):
+                return False
+        if "has_product_risk" in w and bool(ctx.product_risk) != bool(w["has_product_risk"]):
+            return False
+        return True
+
+    def finding(self, doc: Doc, start: int, end: int, **extra) -> Finding:
+        """A finding of this rule for the normalized span [start, end), mapped to the reply."""
+        o_start, o_end = doc.norm.span(start, end)
+        return Finding(rule=self.id, dimension=self.dimension, level=extra.pop("level", self.level),
+                       message=extra.pop("message", self.message), start=o_start, end=o_end,
+                       text=doc.norm.original[o_start:o_end],
+                       suggestion=extra.pop("suggestion", self.suggestion),
+                       category=self.category, source=self.source, **extra)
+
+    def find(self, doc: Doc) -> list:  # pragma: no cover - every type overrides it
+        """Findings of this rule on the reply."""
+        raise NotImplementedError
+
+
+def _compile(patterns) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@dataclass
+class PhraseRule(Rule):
+    """Forbidden words, aware of negation, quotation and what the sentence is about."""
+    patterns: tuple = ()
+    negation: bool = True
+    quotation: bool = True
+    refusal_only: str | None = None
+    exempt_subject: str | None = None
+    unless_after: str | None = None
+    unless_sentence: str | None = None
+    window: int = 12
+
+    _SUBJECTS = {
+        # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.
+        "deposit": (re.compile(r"存款|大额存单|存单|国债|定期|活期|存款保险"),
+                    re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管")),
+    }
+
+    def __post_init__(self):
+        self._re = _compile(self.patterns)
+        self._refusal = re.compile(self.refusal_only) if self.refusal_only else None
+        self._after = re.compile(self.unless_after) if self.unless_after else None
+        self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
+
+    def _excused(self, doc: Doc, m: re.Match) -> bool:
+        r, text = doc.reading, doc.reading.text
+        if self.negation and r.negated(m.start(), m.end(), self.window, self._refusal):
+            return True
+        if self.quotation and r.quoted(m.start(), m.end()):
+            return True
+        sentence = r.sentence_at(m.start())
+        if self._after:
+            nxt = r.sentences[min(r.sentence_index(m.start()) + 1, len(r.sentences) - 1)]
+            if self._after.search(text, m.end(), nxt.end):
+                return True
+        if self._sentence and self._sentence.search(text, sentence.start, sentence.end):
+            return True
+        if self.exempt_subject:
+            about, not_about = self._SUBJECTS[self.exempt_subject]
+            rest = text[sentence.start:m.start()] + text[m.end():sentence.end]
+            if about.search(rest) and not not_about.search(rest):
+                return True
+        return False
+
+    def find(self, doc: Doc) -> list:
+        out, last_end = [], -1
+        for m in self._re.finditer(doc.reading.text):
+            if m.start() < last_end or m.end() == m.start() or self._excused(doc, m):
+                continue
+            out.append(self.finding(doc, m.start(), m.end()))
+            last_end = m.end()
+        return out
+
+
+@dataclass
+class MoveRule(Rule):
+    """A move a good reply makes (apology, risk disclosure...): a `good` finding when present."""
+    move: str = ""
+    patterns: tuple = ()
+    negation: bool = False
+    unless_sentence: str | None = None
+
+    def __post_init__(self):
+        self.level = "good"
+        self._re = _compile(self.patterns)
+        self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
+
+    def find(self, doc: Doc) -> list:
+        r = doc.reading
+        for m in self._re.finditer(r.text):
+            if m.end() == m.start():
+                continue
+            if self.negation and r.negated(m.start(), m.end()):
+                continue
+            s = r.sentence_at(m.start())
+            if self._sentence and self._sentence.search(r.text, s.start, s.end):
+                continue
+            return [self.finding(doc, m.start(), m.end(), move=self.move)]
+        return []
+
+
+@dataclass
+class JargonRule(Rule):
+    """Banking jargon a customer may not know: fine when explained right after it."""
+    terms: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.level = self.level if self.level != "warning" else "suggestion"
+        self._re = re.compile("|".join(re.escape(t.lower()) for t in sorted(self.terms, key=len, reverse=True)))
+
+    def find(self, doc: Doc) -> list:
+        out, seen = [], set()
+        text = doc.reading.text
+        for m in self._re.finditer(text):
+            term = m.group(0)
+            plain = self.terms.get(term) or next(v for k, v in self.terms.items() if k.lower() == term)
+            if term in seen or _EXPLAINED.match(text, m.end()) or plain[:4] in text:
+                seen.add(term)
+                continue
+            seen.add(term)
+            out.append(self.finding(doc, m.start(), m.end(),
+                                    message=f"{self.message}「{m.group(0)}」",
+                                    suggestion=f"换成客户听得懂的话：{plain}"))
+        return out
+
+
+@dataclass
+class ConditionalRule(Rule):
+    """If the reply says X it must also say Y (a benchmark needs its disclaimer)."""
+    if_patterns: tuple = ()
+    then_patterns: tuple = ()
+    negation: bool = True
+
+    def __post_init__(self):
+        self._if = _compile(self.if_patterns)
+        self._then = _compile(self.then_patterns)
+
+    def find(self, doc: Doc) -> list:
+        r = doc.reading
+        for m in self._if.finditer(r.text):
+            if self.negation and r.negated(m.start(), m.end()):
+                continue
+            if self._then.search(r.text):
+                return []
+            return [self.finding(doc, m.start(), m.end())]
+        return []
+
+
+RULE_TYPES = {
+    "phrase": PhraseRule,
+    "move": MoveRule,
+    "jargon": JargonRule,
+    "conditional": ConditionalRule,
+}

@@ -1,0 +1,110 @@
+"""The arithmetic from findings to four scores and a total — small enough to read in a minute.
+
+Each dimension starts from the rubric's "neutral" band and moves with the evidence:
+good moves add, rule penalties subtract (each rule at most three times), rule caps and
+whole-reply flags (empty, gibberish, echo, no substance, off topic) set ceilings.
+"""
+from __future__ import annotations
+
+WEIGHTS = {"etiquette": 0.20, "structure": 0.25, "empathy": 0.25, "compliance": 0.30}
+RED_LINE_CAP = 30   # any red line caps the total here: below the pass band, whatever else was good
+GAMING_CAP = 35     # a reply that games the grader never leaves the lowest bands
+
+# Ceilings per whole-reply flag: (etiquette, structure, empathy, compliance).
+FLAG_CAPS = {
+    "empty": (0, 0, 0, 0),
+    "gibberish": (5, 5, 5, 10),
+    "echo": (30, 10, 20, 40),
+    "no_substance": (40, 15, 30, 40),
+    "off_topic": (50, 10, 25, 50),
+}
+COURTESY = ("please", "thanks", "apology", "greeting")
+HELP = ("options", "investigate", "ownership", "next_step", "lawful_route", "fraud_warning",
+        "elder_care", "refuse_structuring", "credit_report", "verify_identity")
+
+
+def _penalty_and_cap(findings, dimension, rules_by_id):
+    total, cap, per_rule = 0, 100, {}
+    for f in findings:
+        if f.dimension != dimension or f.level == "good":
+            continue
+        rule = rules_by_id.get(f.rule)
+        pen = rule.penalty if rule else 20
+        if per_rule.get(f.rule, 0) < 3:
+            total += pen
+            per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+        if rule and rule.cap is not None:
+            cap = min(cap, rule.cap)
+    return total, cap
+
+
+def etiquette(moves, findings, rules_by_id):
+    """Respectful address and courtesy up; taboo, sarcasm, 你 and jargon down."""
+    s = 50 + 12 * ("honorific" in moves) + 6 * ("title" in moves)
+    s += 7 * sum(m in moves for m in COURTESY) + 4 * ("close" in moves)
+    pen, cap = _penalty_and_cap(findings, "etiquette", rules_by_id)
+    return min(s - pen, cap)
+
+
+def structure(coverage, in_order, moves, findings, rules_by_id, length, repetition):
+    """Coverage of the moves the situation needs, in order; length earns nothing."""
+    s = 20 + 65 * coverage
+    if in_order:
+        s += 10
+    s += 5 * ("enumerate" in moves)
+    pen, cap = _penalty_and_cap(findings, "structure", rules_by_id)
+    if length < 15:
+        cap = min(cap, 30)        # a fragment
+    if repetition > 0.3 or (length > 220 and coverage < 0.5):
+        cap = min(cap, 35)        # rambling: words without a line of argument
+    return min(s - pen, cap)
+
+
+def empathy(moves, specific, findings, rules_by_id, mocking):
+    """Named feelings, help offered, and the two together; blame and mockery cap it."""
+    ack = "acknowledge" in moves
+    helps = any(m in moves for m in HELP)
+    s = 45 + 12 * ack + 12 * helps + 10 * (ack and helps) + 8 * (specific and (ack or helps))
+    s += 5 * ("apology" in moves) + 5 * ("customer_decides" in moves or "elder_care" in moves)
+    pen, cap = _penalty_and_cap(findings, "empathy", rules_by_id)
+    if mocking:
+        cap = min(cap, 10)
+    return min(s - pen, cap)
+
+
+def compliance(findings, rules_by_id, missing_key, missing_minor, has_requirements):
+    """A red line is 0; otherwise omissions and soft breaches set the band."""
+    if any(f.level == "red_line" for f in findings):
+        return 0
+    s = 100 if has_requirements else 92
+    if missing_key:
+        s = min(s, 55) - 10 * (len(missing_key) - 1)
+    s -= 10 * len(missing_minor)
+    if missing_minor:
+        s = min(s, 79)
+    pen, cap = _penalty_and_cap(findings, "compliance", rules_by_id)
+    return min(s - pen, cap)
+
+
+def apply_flags(scores: dict, flags) -> dict:
+    """Lower each score to the ceilings of the whole-reply flags."""
+    out = dict(scores)
+    for flag in flags:
+        for dim, cap in zip(WEIGHTS, FLAG_CAPS.get(flag, (100,) * 4)):
+            out[dim] = min(out[dim], cap)
+    return out
+
+
+def total(scores: dict, red_line: bool, gaming: bool) -> int:
+    """Weighted mean of the four scores, capped by a red line or a gaming flag."""
+    t = round(sum(WEIGHTS[d] * scores[d] for d in WEIGHTS))
+    if red_line:
+        t = min(t, RED_LINE_CAP)
+    if gaming:
+        t = min(t, GAMING_CAP)
+    return t
+
+
+def clamp(scores: dict) -> dict:
+    """Whole numbers within 0..100."""
+    return {d: max(0, min(100, round(v))) for d, v in scores.items()}

@@ -1,0 +1,110 @@
+"""Reading a normalized reply: sentences, clauses, negation, quotation and subject."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"[。！？；\n…]+|[!?;](?!\d)")
+_CLAUSE_END = re.compile(r"[，、：,:]|——|—")
+# Contrast words start a new thought: a negation before them does not reach past them
+# ("虽然不保本，但基本不会亏" — the 不 of 不保本 must not excuse 不会亏).
+_CONTRAST = re.compile(r"但是|但|不过|可是|然而|其实|只是|反正|总之")
+# Words with 不/没 that do not negate what follows.
+_NOT_NEGATORS = re.compile(r"不少|不错|不过|不好意思|差不多|不仅|不但|不断|不久|不用担心|不必担心|"
+                           r"没关系|没问题|无论|不管|要不|不然|并非不|毫无疑问")
+_NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不敢|不可能|不可以|不得|不要|不是|"
+                      r"没有|没法|无法|严禁|禁止|切勿|谈不上|哪有|哪里有|怎么可能|不存在|"
+                      r"不|没|无|非|未|别|勿")
+# A term refuted after it: "保本是不可能的", "稳赚不赔这种事不存在".
+_POST_NEGATION = re.compile(r"^.{0,10}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
+                            r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|是违规|是违法)")
+_QUOTE_OPEN = "“’"
+_REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别人|有人|外面)(刚才)?(说|提到|讲|问|听说|"
+                       r"看到|宣传|写)的?|所谓的?|号称|声称|听说")
+_CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|别信|不要信|不存在|不可能")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A [start, end) piece of the normalized text."""
+    start: int
+    end: int
+
+
+def split_spans(text: str, pattern: re.Pattern) -> list:
+    """Spans of the pieces of text between matches of `pattern` (empty pieces dropped)."""
+    spans, pos = [], 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(pos, len(text)))
+    return spans
+
+
+class Reading:
+    """A normalized reply split into sentences and clauses, with lookups by position."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sentences = split_spans(text, _SENTENCE_END) or [Span(0, len(text))]
+        self.clauses = []
+        for s in self.sentences:
+            for c in split_spans(text[s.start:s.end], _CLAUSE_END):
+                self.clauses.append(Span(s.start + c.start, s.start + c.end))
+        if not self.clauses:
+            self.clauses = [Span(0, len(text))]
+        self._s_starts = [s.start for s in self.sentences]
+        self._c_starts = [c.start for c in self.clauses]
+
+    def sentence_index(self, pos: int) -> int:
+        """Index of the sentence that holds position `pos`."""
+        return max(0, bisect_right(self._s_starts, pos) - 1)
+
+    def sentence_at(self, pos: int) -> Span:
+        """The sentence that holds position `pos`."""
+        return self.sentences[self.sentence_index(pos)]
+
+    def clause_at(self, pos: int) -> Span:
+        """The clause that holds position `pos`."""
+        return self.clauses[max(0, bisect_right(self._c_starts, pos) - 1)]
+
+    def negated(self, start: int, end: int, window: int = 12, refusal_only: re.Pattern | None = None) -> bool:
+        """Is the match at [start, end) negated (an odd number of negators before it in its
+        clause, or a refutation right after it)?"""
+        clause = self.clause_at(start)
+        before = self.text[max(clause.start, start - window):start]
+        cut = None
+        for cut in _CONTRAST.finditer(before):
+            pass
+        if cut is not None:
+            before = before[cut.end():]
+        before = _NOT_NEGATORS.sub("", before)
+        if refusal_only is not None:
+            # For disclosures a plain 没有 is itself the disclosure ("他没在我们行开户"):
+            # only a refusal to tell ("我不能告诉您") excuses the words after it.
+            return bool(refusal_only.search(before))
+        if len(_NEGATOR.findall(before)) % 2 == 1:
+            return True
+        after = self.text[end:clause.end]
+        return bool(_POST_NEGATION.match(after))
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Is the match inside quotation marks or reported speech, and corrected afterwards?"""
+        clause = self.clause_at(start)
+        before = self.text[clause.start:start]
+        in_quotes = self.text.count("“", 0, start) > self.text.count("”", 0, start) or (
+            before.count("’") % 2 == 1)
+        reported = bool(_REPORTED.search(before))
+        if not (in_quotes or reported):
+            return False
+        idx = self.sentence_index(start)
+        tail_end = self.sentences[min(idx + 1, len(self.sentences) - 1)].end
+        return bool(_CORRECTION.search(self.text[end:tail_end]))
+
+    def sentence_text(self, pos: int) -> str:
+        """Text of the sentence holding `pos`."""
+        s = self.sentence_at(pos)
+        return self.text[s.start:s.end]

@@ -1,0 +1,88 @@
+"""Transition conditions (`when`): checking them in a file, and testing them against a Report.
+
+A `when` is either the word `default` or a mapping whose entries must ALL hold:
+
+    red_line: true | false | <category>      any red line / none / one of that category
+    etiquette|structure|empathy|compliance|total: ">= 60"   a score comparison
+    mood|trust: "< 30"                       the customer's state before this turn's change
+    asked: <fact id>  /  not_asked: <fact id>   hidden fact uncovered by now (or not)
+    has_move: <move>  /  missing_move: <move>   the reply made that move (or did not); "a|b" = either
+    flag: <flag>                             the grader flagged the reply (empty, gibberish ...)
+"""
+from __future__ import annotations
+
+import operator
+
+from scenarios.schema import (
+    COMPARISON, CONDITION_KEYS, FLAGS, MOVES, RED_LINE_CATEGORIES, SCORE_KEYS, STATE_KEYS,
+)
+
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+        "==": operator.eq, "!=": operator.ne}
+
+
+def check(c, path: tuple, when, facts: set, last: bool) -> None:
+    """Report every problem of one `when`; the last transition of a step must be the default."""
+    if when == "default":
+        if not last:
+            c.add(path, "'default' must be the last transition: the ones after it can never be taken")
+        return
+    if last:
+        c.add(path, "the last transition must be 'when: default', so every reply leads somewhere")
+    if not isinstance(when, dict) or not when:
+        c.add(path, "expected the word default or a mapping of conditions such as {empathy: \">= 60\"}")
+        return
+    for key, value in when.items():
+        where = path + (key,)
+        if key not in CONDITION_KEYS:
+            c.add(where, f"unknown condition {key!r}; known: {', '.join(CONDITION_KEYS)}")
+        elif key == "red_line":
+            if not isinstance(value, bool) and value not in RED_LINE_CATEGORIES:
+                c.add(where, f"expected true, false or a red-line category "
+                             f"({', '.join(RED_LINE_CATEGORIES)}), got {value!r}")
+        elif key in SCORE_KEYS + STATE_KEYS:
+            match = COMPARISON.match(value) if isinstance(value, str) else None
+            if not match:
+                c.add(where, f'expected a comparison in quotes such as ">= 60", got {value!r}')
+            elif not 0 <= int(match.group(2)) <= 100:
+                c.add(where, f"{key} runs from 0 to 100; {match.group(2)} can never be compared usefully")
+        elif key in ("asked", "not_asked"):
+            if value not in facts:
+                c.add(where, f"no hidden fact with id {value!r} in persona.hidden_facts")
+        elif key in ("has_move", "missing_move"):
+            for part in str(value).split("|"):
+                if part not in MOVES:
+                    c.add(where, f"unknown move id {part!r}; see MOVES in scenarios/schema.py")
+        elif key == "flag" and value not in FLAGS:
+            c.add(where, f"unknown flag {value!r}; expected one of {', '.join(FLAGS)}")
+
+
+def holds(when, report, mood: int, trust: int, uncovered) -> bool:
+    """True when every condition of `when` holds for this report and customer state."""
+    if when == "default":
+        return True
+    return all(_one(key, value, report, {"mood": mood, "trust": trust}, uncovered)
+               for key, value in when.items())
+
+
+def _one(key: str, value, report, state: dict, uncovered) -> bool:
+    if key == "red_line":
+        if isinstance(value, bool):
+            return bool(report.red_lines) == value
+        return value in {f.category for f in report.red_lines}
+    if key in SCORE_KEYS + STATE_KEYS:
+        op, number = COMPARISON.match(value).groups()
+        actual = report.total if key == "total" else state[key] if key in STATE_KEYS \
+            else report.scores.get(key, 0)
+        return _OPS[op](actual, int(number))
+    if key == "asked":
+        return value in uncovered
+    if key == "not_asked":
+        return value not in uncovered
+    if key == "has_move":
+        return any(part in report.moves for part in value.split("|"))
+    if key == "missing_move":
+        return not any(part in report.moves for part in value.split("|"))
+    if key == "flag":
+        return value in report.flags
+    raise KeyError(key)  # unreachable for a validated scenario

@@ -1,0 +1,186 @@
+"""The simulation engine: pure functions from (scenario, state, grade report) to the next state.
+
+    state, line = start(scenario, seed)
+    context = step_context(scenario, state)          # -> grading.Context for this turn
+    state, line, ending = advance(scenario, state, grade(reply, context))
+
+`advance` returns a new State (the old one is untouched); `ending` is None until the attempt
+ends, and then `line` is the customer's parting words (possibly ""). Nothing here reads the
+clock or global random state: the same scenario, seed and reports replay identically.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import asdict, dataclass, field, replace
+from typing import NamedTuple, Optional
+
+import opencc
+
+from grading import Context
+
+from scenarios.conditions import holds
+from scenarios.model import Ending, Scenario
+from scenarios.persona import make_persona, render
+
+_T2S = opencc.OpenCC("t2s")  # built once: building a converter loads its dictionaries
+SUMMARY_CHARS = 60
+
+# Mood and trust run 0-100. The bands name them for the UI and a coach's report.
+MOOD_BANDS = ((20, "furious"), (40, "upset"), (60, "uneasy"), (80, "calm"), (101, "satisfied"))
+TRUST_BANDS = ((30, "low"), (60, "guarded"), (101, "high"))
+
+
+class EngineError(RuntimeError):
+    """The state does not belong to this scenario, or the attempt has already ended."""
+
+
+@dataclass
+class State:
+    """Everything an attempt needs between turns; JSON-ready through to_dict/from_dict."""
+    scenario_id: str
+    scenario_version: int
+    seed: int
+    step: str
+    mood: int
+    trust: int
+    persona: dict            # the filled persona; stored so a Faker upgrade cannot change it
+    customer_line: str       # what the customer said last: the line the next reply answers
+    turn: int = 0            # replies graded so far
+    uncovered: list = field(default_factory=list)   # hidden-fact ids, in the order found
+    history: list = field(default_factory=list)     # one dict per graded reply
+    ending: Optional[str] = None
+
+    @property
+    def ended(self) -> bool:
+        """True once the attempt has reached an ending."""
+        return self.ending is not None
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict (with a convenience `ended` flag and band names)."""
+        data = asdict(self)
+        data.update(ended=self.ended, mood_band=band(self.mood, MOOD_BANDS),
+                    trust_band=band(self.trust, TRUST_BANDS))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "State":
+        """Rebuild a State stored with to_dict (derived keys are ignored)."""
+        data = {k: v for k, v in data.items() if k not in ("ended", "mood_band", "trust_band")}
+        return cls(**data)
+
+
+class Advance(NamedTuple):
+    """Result of one turn: the new state, what the customer says, and the ending if reached."""
+    state: State
+    line: str
+    ending: Optional[Ending]
+
+
+def band(value: int, bands: tuple) -> str:
+    """Name of the band a 0-100 value falls in, e.g. band(35, MOOD_BANDS) == "upset"."""
+    return next(name for upper, name in bands if value < upper)
+
+
+def new_seed() -> int:
+    """A fresh seed for a new attempt (store it with the attempt to replay it)."""
+    return secrets.randbelow(2**31)
+
+
+def start(scenario: Scenario, seed: int) -> tuple[State, str]:
+    """Begin an attempt: fill the persona from `seed` and say the first step's line."""
+    persona = make_persona(scenario.persona, scenario.product, seed)
+    step = scenario.first_step
+    state = State(scenario_id=scenario.id, scenario_version=scenario.version, seed=seed,
+                  step=step, mood=persona["mood"], trust=persona["trust"], persona=persona,
+                  customer_line="")
+    line = _step_line(scenario, state, step)
+    return replace(state, customer_line=line), line
+
+
+def advance(scenario: Scenario, state: State, report) -> Advance:
+    """Apply one graded reply: uncover facts, take the first matching transition, say the next line."""
+    _check_state(scenario, state)
+    step = scenario.steps[state.step]
+    found = [f.id for f in scenario.facts
+             if f.id not in state.uncovered and _asks(f, report.reply)]
+    uncovered = state.uncovered + found
+    chosen = next(t for t in step.transitions
+                  if holds(t.when, report, state.mood, state.trust, uncovered))
+    turn = state.turn + 1
+    rng = random.Random(f"{state.seed}:{turn}:say")
+    spoken = [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
+    if chosen.say:
+        spoken.append(render(rng.choice(chosen.say), state.persona))
+    # The turn limit is the safety net against a scenario whose loops never let go.
+    ending_id = chosen.end or (scenario.on_max_turns if turn >= scenario.max_turns else None)
+    new = replace(state, turn=turn, uncovered=uncovered, mood=_clamp(state.mood + chosen.mood),
+                  trust=_clamp(state.trust + chosen.trust))
+    new.history = state.history + [_record(state, new, report, found, chosen.next, ending_id)]
+    if ending_id:
+        ending = scenario.endings[ending_id]
+        if ending.customer:
+            spoken.append(render(rng.choice(ending.customer), state.persona))
+        line = "".join(spoken)
+        return Advance(replace(new, ending=ending_id, customer_line=line), line, ending)
+    new = replace(new, step=chosen.next)
+    line = "".join(spoken + [_step_line(scenario, new, chosen.next)])
+    return Advance(replace(new, customer_line=line), line, None)
+
+
+def step_context(scenario: Scenario, state: State) -> Context:
+    """The grading context of the current step: kind, risks, moves, forbidden, model answer."""
+    _check_state(scenario, state)
+    step = scenario.steps[state.step]
+    return Context(
+        kind=step.kind or scenario.kind,
+        customer_risk=state.persona.get("risk_level"),
+        product_risk=(scenario.product or {}).get("risk"),
+        customer_line=state.customer_line,
+        expected_moves=step.moves,
+        forbidden=step.forbidden,
+        model_answer=render(step.model_answer, state.persona),
+        customer_age=state.persona.get("age"),
+    )
+
+
+def hint(scenario: Scenario, state: State) -> Optional[str]:
+    """The current step's hint for guided tracks, filled from the persona (None if none)."""
+    step = scenario.steps[state.step]
+    return render(step.hint, state.persona) if step.hint else None
+
+
+def _check_state(scenario: Scenario, state: State) -> None:
+    if (state.scenario_id, state.scenario_version) != (scenario.id, scenario.version):
+        raise EngineError(f"attempt is for {state.scenario_id} v{state.scenario_version}, "
+                          f"not {scenario.id} v{scenario.version}")
+    if state.ended:
+        raise EngineError(f"attempt already ended ({state.ending})")
+
+
+def _step_line(scenario: Scenario, state: State, step_id: str) -> str:
+    """A line variant for this visit: the seed picks where to start, repeats take the next one."""
+    variants = scenario.steps[step_id].customer
+    visits = sum(1 for turn in state.history if turn["step"] == step_id)
+    first = random.Random(f"{state.seed}:{step_id}").randrange(len(variants))
+    return render(variants[(first + visits) % len(variants)], state.persona)
+
+
+def _asks(fact, reply: str) -> bool:
+    """True when the reply asks the fact's question (traditional script counts too)."""
+    text = _T2S.convert(reply or "")
+    return any(p.search(text) for p in fact.asked_by)
+
+
+def _record(before: State, after: State, report, found: list, next_step, ending_id) -> dict:
+    """One history entry: enough for a timeline and a coach's report, not the full reply."""
+    reply = report.reply or ""
+    return {"turn": after.turn, "step": before.step,
+            "reply": reply if len(reply) <= SUMMARY_CHARS else reply[:SUMMARY_CHARS] + "…",
+            "total": report.total, "red_lines": [f.category for f in report.red_lines],
+            "uncovered": found, "mood": after.mood, "trust": after.trust,
+            "to": f"end:{ending_id}" if ending_id else f"step:{next_step}"}
+
+
+def _clamp(value: int) -> int:
+    return max(0, min(100, value))

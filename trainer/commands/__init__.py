@@ -1,0 +1,1 @@
+"""Command-line commands, one module per area, registered on the `rmtrainer` group."""

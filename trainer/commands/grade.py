@@ -1,0 +1,111 @@
+"""`rmtrainer grade`: the batch contract (JSONL in, JSONL out) and a readable single report."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from grading import DIMENSIONS, Context, ContextError, grade
+from grading.feedback import CATEGORY_NAMES, DIMENSION_NAMES
+
+
+def grade_record(record, line_no: int) -> dict:
+    """Grade one batch input record; a bad record becomes {"id", "line", "error"}."""
+    rid = record.get("id") if isinstance(record, dict) else None
+    try:
+        if not isinstance(record, dict):
+            raise ValueError("each line must be a JSON object")
+        reply = record.get("reply")
+        if not isinstance(reply, str):
+            raise ValueError("missing reply (a string)")
+        context = dict(record.get("context") or {})
+        if "kind" not in context:
+            raise ValueError("missing context.kind")
+        if record.get("customer") and "customer_line" not in context:
+            context["customer_line"] = record["customer"]
+        report = grade(reply, Context.from_dict(context))
+    except (ValueError, TypeError, ContextError) as e:
+        return {"id": rid, "line": line_no, "error": str(e)}
+    return {"id": rid, **report.to_dict()}
+
+
+def _parse(line: str, line_no: int):
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as e:
+        return None, {"id": None, "line": line_no, "error": f"invalid JSON: {e.msg} (column {e.colno})"}
+
+
+def _progress(items, total):
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        return tqdm(items, total=total, unit="reply", file=sys.stderr)
+    return items
+
+
+def _batch(input_file, output_file) -> int:
+    lines = input_file.read().splitlines()
+    failed = 0
+    for line_no, line in _progress(list(enumerate(lines, 1)), len(lines)):
+        if not line.strip():
+            continue
+        record, error = _parse(line, line_no)
+        out = error or grade_record(record, line_no)
+        if "error" in out:
+            failed += 1
+            click.echo(f"line {line_no}: {out['error']}", err=True)
+        output_file.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return failed
+
+
+def render_report(reply: str, report) -> str:
+    """A terminal report: scores, then the reply with evidence marked, then findings and feedback."""
+    out = [f"总分 total {report.total}   " + "   ".join(
+        f"{DIMENSION_NAMES[d]} {d} {report.scores[d]}" for d in DIMENSIONS)]
+    marked, pos = [], 0
+    for f in sorted((f for f in report.findings if f.start >= pos), key=lambda f: f.start):
+        if f.start < pos:
+            continue
+        style = {"red_line": dict(fg="red", bold=True), "warning": dict(fg="yellow"),
+                 "suggestion": dict(fg="cyan"), "good": dict(fg="green")}[f.level]
+        marked.append(reply[pos:f.start] + click.style(f"[{reply[f.start:f.end]}]", **style))
+        pos = f.end
+    out.append("回复 reply: " + "".join(marked) + reply[pos:])
+    for f in sorted(report.findings, key=lambda f: ("red_line", "warning", "suggestion", "good").index(f.level)):
+        cat = f" {CATEGORY_NAMES.get(f.category, f.category)}" if f.category else ""
+        out.append(f"  {f.level:<10} {f.rule}{cat} [{f.start}:{f.end}] “{f.text}” {f.message}")
+    if report.missing_moves:
+        out.append("缺少 missing: " + ", ".join(report.missing_moves))
+    if report.flags:
+        out.append("标记 flags: " + ", ".join(report.flags))
+    out.append("反馈 feedback:")
+    out.extend(f"  {i}. {p}" for i, p in enumerate(report.feedback, 1))
+    return "\n".join(out)
+
+
+@click.command("grade")
+@click.argument("input_file", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("-o", "--output", "output_file", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the JSONL results (default: standard output).")
+@click.option("--text", help="Grade one reply and print a readable report.")
+@click.option("--kind", default="general", help="Kind of situation for --text.")
+@click.option("--customer", default="", help="The customer's last line, for --text.")
+@click.option("--customer-risk", help="Customer risk level C1–C5, for --text.")
+@click.option("--product-risk", help="Product risk level R1–R5, for --text.")
+def grade_command(input_file, output_file, text, kind, customer, customer_risk, product_risk):
+    """Grade replies: INPUT.jsonl → JSONL results, or one --text reply → a readable report."""
+    if text is not None:
+        try:
+            ctx = Context(kind=kind, customer_line=customer, customer_risk=customer_risk,
+                          product_risk=product_risk)
+        except ContextError as e:
+            raise click.BadParameter(str(e)) from None
+        click.echo(render_report(text, grade(text, ctx)))
+        return
+    if input_file is None:
+        raise click.UsageError("give INPUT.jsonl or --text")
+    failed = _batch(input_file, output_file)
+    if failed:
+        click.echo(f"{failed} line(s) could not be graded", err=True)
+        sys.exit(1)
