@@ -69,7 +69,8 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
     overlap = len(shared_content(text, customer))
     if pitch_hits >= 2 and pitch_hits > topic_hits:
         return True
-    return topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 10
+    # Without the customer's line we cannot tell a short generic answer from an unrelated one.
+    return bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
 
 
 def repetition(text: str) -> float:

@@ -8,7 +8,7 @@ from grading import detectors, scoring
 from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
-from grading.normalize import normalize, to_simplified
+from grading.normalize import normalize, pattern_to_simplified, to_simplified
 from grading.rules import Doc, PhraseRule
 from grading.text import Reading
 
@@ -26,7 +26,7 @@ def _forbidden_rule(pattern: str, message: str, category, dimension: str) -> Phr
     level = "red_line" if category else "warning"
     return PhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
                       category=category, penalty=25, cap=45 if not category else None,
-                      patterns=(to_simplified(pattern),))
+                      patterns=(pattern_to_simplified(pattern),))
 
 
 def _satisfied(group: str, moves: set) -> bool:

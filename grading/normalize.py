@@ -10,7 +10,8 @@ import opencc
 # OpenCC's t2s converts phrase by phrase; for replies it keeps one character per character
 # almost always. When a phrase changes length we fall back to character-by-character
 # conversion so that every normalized character still points at one typed character.
-_T2S = opencc.OpenCC("t2s")
+# tw2s = t2s plus Taiwan variant characters (著急 → 着急, which plain t2s leaves alone).
+_T2S = opencc.OpenCC("tw2s")
 
 # Punctuation we fold to one form so patterns need only one spelling.
 _PUNCT = str.maketrans({
@@ -75,5 +76,10 @@ def normalize(original: str) -> Normalized:
 
 
 def to_simplified(text: str) -> str:
-    """Simplified-Chinese, width-folded form of any text (rule patterns, customer lines)."""
+    """Simplified-Chinese, width-folded form of a text (customer lines, scenario replies)."""
     return normalize(text).text
+
+
+def pattern_to_simplified(pattern: str) -> str:
+    """A regex written in either script, converted to simplified; its syntax left untouched."""
+    return _convert(pattern).translate(_EXTRA).lower()

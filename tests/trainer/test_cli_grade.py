@@ -1,0 +1,66 @@
+"""`rmtrainer grade` as other systems use it: JSONL in, JSONL out, bad lines reported not fatal."""
+import json
+
+from click.testing import CliRunner
+
+from trainer.cli import main
+
+GOOD = {"id": "a1", "context": {"kind": "product_sale", "customer_risk": "C1", "product_risk": "R4"},
+        "customer": "这个基金能保本吗？", "reply": "您放心，这款基金保本，跌不了。"}
+CLEAN = {"id": "a2", "context": {"kind": "gift"}, "customer": "一点心意您收下。",
+         "reply": "谢谢您的心意，按照规定我们不能收礼品，请您收回。"}
+
+
+def run(lines, *args):
+    return CliRunner().invoke(main, ["grade", "-", *args], input="\n".join(lines) + "\n")
+
+
+def test_batch_output_follows_the_contract_in_input_order():
+    result = run([json.dumps(GOOD, ensure_ascii=False), json.dumps(CLEAN, ensure_ascii=False)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a1", "a2"]
+    first = out[0]
+    assert set(first["scores"]) == {"etiquette", "structure", "empathy", "compliance"}
+    assert first["total"] <= 30
+    v = {x["category"] for x in first["violations"]}
+    assert {"guarantee", "suitability"} <= v or "guarantee" in v
+    guarantee = next(x for x in first["violations"] if x["category"] == "guarantee")
+    assert guarantee["severity"] == "red_line"
+    assert GOOD["reply"][guarantee["start"]:guarantee["end"]] == guarantee["evidence"]
+    assert out[1]["violations"] == [] and out[1]["total"] > 60
+    assert 1 <= len(out[1]["feedback"]) <= 3
+
+
+def test_bad_lines_become_error_records_and_the_rest_is_graded(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        json.dumps(CLEAN, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "k", "context": {"kind": "sales"}, "reply": "您好"}),
+        json.dumps({"id": "m", "context": {"kind": "gift"}}),
+        json.dumps(GOOD, ensure_ascii=False),
+    ]), encoding="utf-8")
+    dest = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["grade", str(src), "-o", str(dest)])
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in dest.read_text(encoding="utf-8").splitlines()]
+    assert [o.get("id") for o in out] == ["a2", None, "k", "m", "a1"]
+    assert out[1]["line"] == 2 and "invalid JSON" in out[1]["error"]
+    assert out[2]["line"] == 3 and "unknown kind 'sales'" in out[2]["error"]
+    assert out[3]["line"] == 4 and "missing reply" in out[3]["error"]
+    assert "scores" in out[4]
+    assert "line 2: invalid JSON" in result.stderr and "3 line(s) could not be graded" in result.stderr
+
+
+def test_text_mode_prints_a_readable_report():
+    result = CliRunner().invoke(main, ["grade", "--text", "阿姨您放心，这款基金保本的。", "--kind", "product_sale",
+                                       "--customer-risk", "C2", "--product-risk", "R4"])
+    assert result.exit_code == 0
+    assert "总分 total" in result.output and "合规 compliance 0" in result.output
+    assert "[保本]" in result.output and "红线" in result.output
+
+
+def test_text_mode_rejects_an_unknown_kind():
+    result = CliRunner().invoke(main, ["grade", "--text", "您好", "--kind", "sales"])
+    assert result.exit_code == 2 and "unknown kind" in result.output
