@@ -88,6 +88,8 @@ class PhraseRule(Rule):
                     re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管")),
     }
 
+    _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)")
+
     def __post_init__(self):
         self._re = _compile(self.patterns)
         self._refusal = re.compile(self.refusal_only) if self.refusal_only else None
@@ -108,10 +110,21 @@ class PhraseRule(Rule):
         if self._sentence and self._sentence.search(text, sentence.start, sentence.end):
             return True
         if self.exempt_subject:
-            about, not_about = self._SUBJECTS[self.exempt_subject]
-            rest = text[sentence.start:m.start()] + text[m.end():sentence.end]
-            if about.search(rest) and not not_about.search(rest):
-                return True
+            return self._about_exempt_subject(doc, text[sentence.start:m.start()] + text[m.end():sentence.end])
+        return False
+
+    def _about_exempt_subject(self, doc: Doc, sentence_rest: str) -> bool:
+        """Is the sentence (or, when it names no subject, the whole exchange) about a deposit?"""
+        about, not_about = self._SUBJECTS[self.exempt_subject]
+        sentence_rest = self._DENIED.sub("", sentence_rest)   # "存单不是理财" speaks of a deposit
+        if about.search(sentence_rest) or not_about.search(sentence_rest):
+            return bool(about.search(sentence_rest)) and not not_about.search(sentence_rest)
+        for scope in (doc.reading.text, doc.customer):   # the reply first, then what was asked
+            scope = self._DENIED.sub("", scope)
+            if about.search(scope):
+                return scope is doc.customer or not not_about.search(scope)
+            if not_about.search(scope):
+                return False
         return False
 
     def find(self, doc: Doc) -> list:

@@ -17,11 +17,15 @@ _NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不�
                       r"没有|没法|无法|严禁|禁止|切勿|谈不上|哪有|哪里有|怎么可能|不存在|"
                       r"不|没|无|非|未|别|勿")
 # A term refuted after it: "保本是不可能的", "稳赚不赔这种事不存在".
-_POST_NEGATION = re.compile(r"^.{0,10}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
-                            r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|是违规|是违法)")
+_POST_NEGATION = re.compile(r"[^。！？]{0,12}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
+                            r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|违规|违法|犯罪|"
+                            r"不允许|不可以|不一定|未必|不代表|不是(承诺|保证)|不能|不行|属于(资料)?造假|骗贷)")
+# A condition or supposition is not an assertion: "打新要是稳赚，谁还上班？"
+_HYPOTHETICAL = re.compile(r"要是|如果|假如|假设|万一|倘若|就算|即使|哪怕")
 _QUOTE_OPEN = "“’"
-_REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别人|有人|外面)(刚才)?(说|提到|讲|问|听说|"
-                       r"看到|宣传|写)的?|所谓的?|号称|声称|听说")
+_REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别人|有人|外面|经理|同事|前任|之前|当时|当初)"
+                       r"(刚才)?(说|提到|讲|问|听说|看到|宣传|写|承诺)(过)?的?|所谓的?|号称|声称|听说|"
+                       r"至于|关于|说到|您想(要)?|您打算|您问的")
 _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|别信|不要信|不存在|不可能")
 
 
@@ -74,8 +78,9 @@ class Reading:
     def negated(self, start: int, end: int, window: int = 12, refusal_only: re.Pattern | None = None) -> bool:
         """Is the match at [start, end) negated (an odd number of negators before it in its
         clause, or a refutation right after it)?"""
-        clause = self.clause_at(start)
-        before = self.text[max(clause.start, start - window):start]
+        # A refusal to tell reaches across the list that follows it ("不能透露…包括他是否开户、有几张卡").
+        scope = self.sentence_at(start) if refusal_only is not None else self.clause_at(start)
+        before = self.text[max(scope.start, start - window):start]
         cut = None
         for cut in _CONTRAST.finditer(before):
             pass
@@ -86,10 +91,10 @@ class Reading:
             # For disclosures a plain 没有 is itself the disclosure ("他没在我们行开户"):
             # only a refusal to tell ("我不能告诉您") excuses the words after it.
             return bool(refusal_only.search(before))
-        if len(_NEGATOR.findall(before)) % 2 == 1:
+        if len(_NEGATOR.findall(before)) % 2 == 1 or _HYPOTHETICAL.search(before):
             return True
-        after = self.text[end:clause.end]
-        return bool(_POST_NEGATION.match(after))
+        sentence = self.sentence_at(start)
+        return bool(_POST_NEGATION.match(self.text, end, sentence.end))
 
     def quoted(self, start: int, end: int) -> bool:
         """Is the match inside quotation marks or reported speech, and corrected afterwards?"""
