@@ -11,7 +11,10 @@ _FILLER = re.compile(
     r"首先|其次|然后|再次|最后|第[一二三四五]|一是|二是|三是|另外|此外|总之|综上|所以|因此|"
     r"祝您|生活愉快|工作顺利|身体健康|再见|欢迎|光临|理解|明白|体谅|您的心情|心情|感受|请|麻烦|"
     r"尊敬的|亲爱的|客户|先生|女士|您|我们|我|的|了|呢|吧|啊|呀|哦|嗯|是|很|也|都|这|那|和|与|及|"
-    r"好的|好|没问题|可以|支持|耐心|信任|配合|宝贵|意见|服务|竭诚|为您")
+    r"好的|好|没问题|可以|支持|耐心|信任|配合|宝贵|意见|服务|竭诚|为您|祝[^，。！]{0,8}|新年快乐|万事如意|"
+    r"身体健康|投资顺利|需求匹配|产品优势|风险提示|的信任")
+# Discourse fillers of a reply that talks without a line of argument.
+_RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好")
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
                  "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
 _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财产品|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
@@ -71,6 +74,14 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
         return True
     # Without the customer's line we cannot tell a short generic answer from an unrelated one.
     return bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
+
+
+def is_rambling(text: str, sentences) -> bool:
+    """Long, run-on, filler-laden or repetitive: length without a line of argument."""
+    if len(text) < 150:
+        return False
+    longest = max((s.end - s.start for s in sentences), default=0)
+    return longest > 110 or len(_RAMBLE.findall(text)) >= 4 or repetition(text) > 0.3
 
 
 def repetition(text: str) -> float:

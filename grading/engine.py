@@ -13,6 +13,9 @@ from grading.rules import Doc, PhraseRule
 from grading.text import Reading
 
 _INVESTMENT_TALK = re.compile(r"理财|基金|私募|信托|净值|股票")
+# Moves any courtesy string makes: they show manners, not an answer.
+FORMULA_MOVES = {"honorific", "title", "named_address", "please", "thanks", "apology", "greeting",
+                 "consult", "farewell", "close", "enumerate", "acknowledge"}
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +50,7 @@ def _requirements(ctx: Context, profile: dict, text: str):
         if ctx.risk_mismatch:
             key, minor = ["risk_disclosure"], ["needs_check"]   # refusing well needs the why
         elif not risky:
-            key, minor = [], ["needs_check"]
+            key, minor = [], []   # deposits and R1 products owe no investment disclosures
         if (ctx.customer_age or 0) >= 65:
             minor.append("elder_care")
     return key, minor
@@ -87,7 +90,7 @@ def grade(reply: str, context: Context | None = None) -> Report:
     scores = {
         "etiquette": scoring.etiquette(moves, findings, by_id),
         "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text),
-                                       detectors.repetition(text)),
+                                       detectors.is_rambling(text, doc.reading.sentences)),
         "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
         "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
     }
@@ -110,7 +113,9 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
     flags = []
     if detectors.is_echo(text, customer):
         flags.append("echo")
-    substantive = any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 6
+    content_moves = {f.move for f in findings if f.level == "good"} - FORMULA_MOVES
+    substantive = (any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 10
+                   or (content_moves and detectors.content_chars(text) >= 4))
     if not substantive:
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):

@@ -18,7 +18,7 @@ FLAG_CAPS = {
     "no_substance": (40, 15, 30, 40),
     "off_topic": (50, 10, 25, 50),
 }
-COURTESY = ("please", "thanks", "apology", "greeting")
+COURTESY = ("please", "thanks", "apology", "greeting", "consult", "farewell")
 HELP = ("options", "investigate", "ownership", "next_step", "lawful_route", "fraud_warning",
         "elder_care", "refuse_structuring", "credit_report", "verify_identity")
 
@@ -40,13 +40,13 @@ def _penalty_and_cap(findings, dimension, rules_by_id):
 
 def etiquette(moves, findings, rules_by_id):
     """Respectful address and courtesy up; taboo, sarcasm, 你 and jargon down."""
-    s = 50 + 12 * ("honorific" in moves) + 6 * ("title" in moves)
-    s += 7 * sum(m in moves for m in COURTESY) + 4 * ("close" in moves)
+    s = 55 + 10 * ("honorific" in moves) + (10 if "named_address" in moves else 5 * ("title" in moves))
+    s += 6 * min(4, sum(m in moves for m in COURTESY))
     pen, cap = _penalty_and_cap(findings, "etiquette", rules_by_id)
     return min(s - pen, cap)
 
 
-def structure(coverage, in_order, moves, findings, rules_by_id, length, repetition):
+def structure(coverage, in_order, moves, findings, rules_by_id, length, rambling):
     """Coverage of the moves the situation needs, in order; length earns nothing."""
     s = 20 + 65 * coverage
     if in_order:
@@ -55,8 +55,8 @@ def structure(coverage, in_order, moves, findings, rules_by_id, length, repetiti
     pen, cap = _penalty_and_cap(findings, "structure", rules_by_id)
     if length < 15:
         cap = min(cap, 30)        # a fragment
-    if repetition > 0.3 or (length > 220 and coverage < 0.5):
-        cap = min(cap, 35)        # rambling: words without a line of argument
+    if rambling:
+        cap = min(cap, 35)        # words without a line of argument
     return min(s - pen, cap)
 
 
