@@ -17,8 +17,8 @@ _FILLER = re.compile(
 _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好")
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
                  "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
-_PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财产品|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
-                    r"办一张|开通|限时|大促|特惠")
+_PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
+                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办")
 
 
 def cjk_bigrams(text: str) -> set:
@@ -39,15 +39,20 @@ def is_empty(text: str) -> bool:
     return not re.search(r"[\w\u4e00-\u9fff]", text)
 
 
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+
+
 def is_gibberish(text: str) -> bool:
     """Keyboard mashing or one character repeated: little Chinese, or almost no variety."""
-    chars = [c for c in text if not c.isspace() and re.match(r"[\w\u4e00-\u9fff]", c)]
+    chars = _WORD.findall(text)
     if not chars:
         return False
-    cjk = sum(1 for c in chars if _CJK.match(c))
-    if cjk < 0.4 * len(chars) and not re.fullmatch(r"[\d\s.,%，。]+", text):
+    han = _CJK.findall(text)
+    if len(han) < 0.4 * len(chars) and not re.fullmatch(r"[\d\s.,%，。]+", text):
         return True
-    return len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3
+    if len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3:
+        return True
+    return len(han) >= 6 and len(set(han)) / len(han) < 0.35   # 哈哈哈哈 嗯嗯嗯
 
 
 def is_echo(text: str, customer: str) -> bool:
@@ -86,7 +91,7 @@ def is_rambling(text: str, sentences) -> bool:
 
 def repetition(text: str) -> float:
     """Share of four-character runs that repeat an earlier one (rambling, padding)."""
-    grams = [text[i:i + 4] for i in range(len(text) - 3) if _CJK.match(text[i])]
+    grams = [run[i:i + 4] for run in re.findall(r"[\u4e00-\u9fff]{4,}", text) for i in range(len(run) - 3)]
     if len(grams) < 20:
         return 0.0
     return 1 - len(set(grams)) / len(grams)

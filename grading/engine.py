@@ -46,9 +46,10 @@ def _requirements(ctx: Context, profile: dict, text: str):
     key = list(profile.get("key_disclosures") or [])
     minor = list(profile.get("minor_disclosures") or [])
     if ctx.kind == "product_sale":
-        risky = bool(ctx.product_risk and int(ctx.product_risk[1]) >= 2) or bool(_INVESTMENT_TALK.search(text))
+        risky = (int(ctx.product_risk[1]) >= 2 if ctx.product_risk
+                 else bool(_INVESTMENT_TALK.search(text)))
         if ctx.risk_mismatch:
-            key, minor = ["risk_disclosure"], ["needs_check"]   # refusing well needs the why
+            key, minor = [], ["risk_disclosure", "needs_check"]   # the sale is refused: say why
         elif not risky:
             key, minor = [], []   # deposits and R1 products owe no investment disclosures
         if (ctx.customer_age or 0) >= 65:

@@ -1,7 +1,7 @@
 """Normalize a reply once (traditional→simplified, full/half width, spaces) and map spans back."""
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,14 +13,27 @@ import opencc
 # tw2s = t2s plus Taiwan variant characters (著急 → 着急, which plain t2s leaves alone).
 _T2S = opencc.OpenCC("tw2s")
 
-# Punctuation we fold to one form so patterns need only one spelling.
-_PUNCT = str.maketrans({
-    ",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
-    "「": "“", "」": "”", "『": "“", "』": "”", "\"": "”", "'": "’", "‘": "’",
-    "﹐": "，", "､": "、",
-})
-# 帐/賬: OpenCC keeps 帐户 as is; banks write 账户.
+# Punctuation folded to one form, so patterns need only one spelling; 帐 → 账 because OpenCC
+# keeps 帐户 while banks write 账户. Every mapping is one character to one character.
+_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
+          "「": "“", "」": "”", "『": "“", "』": "”", "\"": "”", "'": "’", "‘": "’",
+          "﹐": "，", "､": "、", "帐": "账", "\u3000": " ", "\t": " ", "\r": " "}
 _EXTRA = str.maketrans({"帐": "账"})
+
+
+def _fold_table() -> dict:
+    table = {}
+    for code in range(0xFF01, 0xFF5F):          # full-width ASCII → half width
+        half = chr(code - 0xFEE0)
+        table[code] = _PUNCT.get(half, half.lower())
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(c)] = c.lower()
+    table.update({ord(k): v for k, v in _PUNCT.items()})
+    return str.maketrans(table)
+
+
+_FOLD = _fold_table()
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b]+")
 
 
 @dataclass(frozen=True)
@@ -38,16 +51,6 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def _fold_char(ch: str) -> str:
-    """Full-width letters/digits to half width, punctuation to one form, spaces to one space."""
-    if ch.isspace():
-        return " "
-    if "\uff01" <= ch <= "\uff5e" and (ch.isalnum()):
-        ch = unicodedata.normalize("NFKC", ch)
-    folded = ch.translate(_PUNCT).translate(_EXTRA).lower()
-    return folded if len(folded) == 1 else ch  # keep the 1:1 offset map
-
-
 @lru_cache(maxsize=4096)
 def _convert(text: str) -> str:
     converted = _T2S.convert(text)
@@ -58,23 +61,24 @@ def _convert(text: str) -> str:
 
 def normalize(original: str) -> Normalized:
     """Normalize a reply for matching; every normalized char maps back to a typed char."""
-    converted = _convert(original)
-    chars, offsets = [], []
-    prev_space = True
-    for i, ch in enumerate(converted):
-        folded = _fold_char(ch)
-        if folded == " ":
-            if prev_space:
-                continue  # collapse runs of whitespace; leading spaces dropped
-            prev_space = True
-        else:
-            prev_space = False
-        chars.append(folded)
-        offsets.append(i)
+    folded = _convert(original).translate(_FOLD)
+    if "  " not in folded and not folded.startswith(" ") and "\u00a0" not in folded:
+        return Normalized(folded, tuple(range(len(original) + 1)), original)
+    chars, offsets, pos = [], [], 0
+    for m in _SPACES.finditer(folded):   # collapse runs of spaces to one; drop leading ones
+        chars.append(folded[pos:m.start()])
+        offsets.extend(range(pos, m.start()))
+        if m.start() > 0:
+            chars.append(" ")
+            offsets.append(m.start())
+        pos = m.end()
+    chars.append(folded[pos:])
+    offsets.extend(range(pos, len(folded)))
     offsets.append(len(original))
     return Normalized("".join(chars), tuple(offsets), original)
 
 
+@lru_cache(maxsize=1024)
 def to_simplified(text: str) -> str:
     """Simplified-Chinese, width-folded form of a text (customer lines, scenario replies)."""
     return normalize(text).text

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from grading.anchors import anchor_regex
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"^[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -70,6 +71,23 @@ def _compile(patterns) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+def _absent(anchor, text: str) -> bool:
+    """True when the text lacks every character a match would need (so the regex can be skipped)."""
+    return anchor is not None and anchor.search(text) is None
+
+
+def _parts(patterns) -> tuple:
+    """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
+    return tuple((re.compile(p), anchor_regex(p)) for p in patterns)
+
+
+def _matches(parts, text: str) -> list:
+    """Non-overlapping matches of any part, leftmost first, longest first at one position."""
+    found = [m for rx, anchor in parts if not _absent(anchor, text) for m in rx.finditer(text)]
+    found.sort(key=lambda m: (m.start(), -m.end()))
+    return found
+
+
 @dataclass
 class PhraseRule(Rule):
     """Forbidden words, aware of negation, quotation and what the sentence is about."""
@@ -91,7 +109,7 @@ class PhraseRule(Rule):
     _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)")
 
     def __post_init__(self):
-        self._re = _compile(self.patterns)
+        self._parts = _parts(self.patterns)
         self._refusal = re.compile(self.refusal_only) if self.refusal_only else None
         self._after = re.compile(self.unless_after) if self.unless_after else None
         self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
@@ -129,7 +147,7 @@ class PhraseRule(Rule):
 
     def find(self, doc: Doc) -> list:
         out, last_end = [], -1
-        for m in self._re.finditer(doc.reading.text):
+        for m in _matches(self._parts, doc.reading.text):
             if m.start() < last_end or m.end() == m.start() or self._excused(doc, m):
                 continue
             out.append(self.finding(doc, m.start(), m.end()))
@@ -147,12 +165,12 @@ class MoveRule(Rule):
 
     def __post_init__(self):
         self.level = "good"
-        self._re = _compile(self.patterns)
+        self._parts = _parts(self.patterns)
         self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
 
     def find(self, doc: Doc) -> list:
         r = doc.reading
-        for m in self._re.finditer(r.text):
+        for m in _matches(self._parts, r.text):
             if m.end() == m.start():
                 continue
             if self.negation and r.negated(m.start(), m.end()):
@@ -198,10 +216,13 @@ class ConditionalRule(Rule):
 
     def __post_init__(self):
         self._if = _compile(self.if_patterns)
+        self._anchor = anchor_regex(self._if.pattern)
         self._then = _compile(self.then_patterns)
 
     def find(self, doc: Doc) -> list:
         r = doc.reading
+        if _absent(self._anchor, r.text):
+            return []
         for m in self._if.finditer(r.text):
             if self.negation and r.negated(m.start(), m.end()):
                 continue

@@ -65,7 +65,8 @@ def empathy(moves, specific, findings, rules_by_id, mocking):
     ack = "acknowledge" in moves
     helps = any(m in moves for m in HELP)
     s = 45 + 12 * ack + 12 * helps + 10 * (ack and helps) + 8 * (specific and (ack or helps))
-    s += 5 * ("apology" in moves) + 5 * ("customer_decides" in moves or "elder_care" in moves)
+    s += 5 * ("apology" in moves) + 5 * ("thanks" in moves)
+    s += 5 * ("customer_decides" in moves or "elder_care" in moves)
     pen, cap = _penalty_and_cap(findings, "empathy", rules_by_id)
     if mocking:
         cap = min(cap, 10)
