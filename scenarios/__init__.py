@@ -11,6 +11,7 @@ from scenarios.engine import (  # noqa: F401  (re-exported public API)
 )
 from scenarios.loader import (  # noqa: F401
     LIBRARY_DIR, TRACKS_FILE, ScenarioError, check, load_library, load_scenario, load_tracks,
+    scenario_files,
 )
 from scenarios.model import Ending, Scenario, Step, Transition  # noqa: F401
 from scenarios.persona import make_persona  # noqa: F401

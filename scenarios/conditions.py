@@ -47,7 +47,7 @@ def check(c, path: tuple, when, facts: set, last: bool) -> None:
             elif not 0 <= int(match.group(2)) <= 100:
                 c.add(where, f"{key} runs from 0 to 100; {match.group(2)} can never be compared usefully")
         elif key in ("asked", "not_asked"):
-            if value not in facts:
+            if not isinstance(value, str) or value not in facts:
                 c.add(where, f"no hidden fact with id {value!r} in persona.hidden_facts")
         elif key in ("has_move", "missing_move"):
             for part in str(value).split("|"):

@@ -109,9 +109,9 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
                   if holds(t.when, report, state.mood, state.trust, uncovered))
     turn = state.turn + 1
     rng = random.Random(f"{state.seed}:{turn}:say")
-    spoken = [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
-    if chosen.say:
-        spoken.append(render(rng.choice(chosen.say), state.persona))
+    # The customer first reacts to how they were treated, then answers what was asked.
+    spoken = [render(rng.choice(chosen.say), state.persona)] if chosen.say else []
+    spoken += [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
     # The turn limit is the safety net against a scenario whose loops never let go.
     ending_id = chosen.end or (scenario.on_max_turns if turn >= scenario.max_turns else None)
     new = replace(state, turn=turn, uncovered=uncovered, mood=_clamp(state.mood + chosen.mood),
@@ -177,7 +177,8 @@ def _record(before: State, after: State, report, found: list, next_step, ending_
     reply = report.reply or ""
     return {"turn": after.turn, "step": before.step,
             "reply": reply if len(reply) <= SUMMARY_CHARS else reply[:SUMMARY_CHARS] + "…",
-            "total": report.total, "red_lines": [f.category for f in report.red_lines],
+            "total": report.total,
+            "red_lines": [f.category or "uncategorised" for f in report.red_lines],
             "uncovered": found, "mood": after.mood, "trust": after.trust,
             "to": f"end:{ending_id}" if ending_id else f"step:{next_step}"}
 

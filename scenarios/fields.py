@@ -60,7 +60,7 @@ class Checker:
         """Check a list of text templates (or one template) and their {placeholders}."""
         value = self.get(path)
         items = [(path, value)] if isinstance(value, str) else [
-            (path + (i,), v) for i, v in enumerate(value or ())]
+            (path + (i,), v) for i, v in enumerate(as_list(value))]
         if isinstance(value, list) and len(value) < min_items:
             self.add(path, f"needs at least {min_items} item(s)")
         for where, text in items:

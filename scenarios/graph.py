@@ -22,9 +22,13 @@ def edges(steps: list) -> dict:
 def check_graph(c) -> None:
     """Report problems of the step graph; the first step in the file is where attempts start."""
     steps = as_list(c.get(("steps",)))
-    if not steps or not isinstance(steps[0], dict):
+    if not steps or not isinstance(steps[0], dict) or not isinstance(steps[0].get("id"), str):
         return
     graph = edges(steps)
+    known = set(graph) | {e.get("id") for e in as_list(c.get(("endings",)))
+                          if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    if any(target not in known for targets in graph.values() for _, target in targets):
+        return  # a transition to a missing target is reported already; reachability would echo it
     index = {s["id"]: i for i, s in enumerate(steps)
              if isinstance(s, dict) and isinstance(s.get("id"), str)}
     reached = _reachable(graph, steps[0].get("id"))
@@ -39,7 +43,8 @@ def check_graph(c) -> None:
         if sid in reached and sid not in can_end:
             c.add(("steps", i, "id"), "no path from this step to any ending")
     used = {target for targets in graph.values() for kind, target in targets if kind == "end"}
-    used.add(c.get(("on_max_turns",)))
+    if isinstance(c.get(("on_max_turns",)), str):
+        used.add(c.get(("on_max_turns",)))
     for i, ending in enumerate(as_list(c.get(("endings",)))):
         if isinstance(ending, dict) and isinstance(ending.get("id"), str) and ending["id"] not in used:
             c.add(("endings", i, "id"), "no transition ends here")

@@ -37,7 +37,7 @@ def read(path) -> tuple[Document | None, list]:
 def scenario_files(paths=None) -> list[Path]:
     """The .yml files named, or found (sorted) in the directories named; default the library."""
     files = []
-    for path in map(Path, paths or [LIBRARY_DIR]):
+    for path in map(Path, [LIBRARY_DIR] if paths is None else paths):
         files.extend(sorted(path.glob("*.yml")) if path.is_dir() else [path])
     return files
 

@@ -39,13 +39,16 @@ def generate_value(spec, rng: random.Random, fake: Faker):
         return rng.randrange(lo, hi + 1, step)
     if "choice" in spec:
         return rng.choice(spec["choice"])
-    start, end = (_as_date(d) for d in spec["date"])
+    start, end = (as_date(d) for d in spec["date"])
     day = start + dt.timedelta(days=rng.randint(0, (end - start).days))
     # Customers say "3月12日", not an ISO date; absolute dates keep a replay identical.
     return f"{day.month}月{day.day}日"
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
+    """A YAML date (or an ISO date string) as a date; ValueError/TypeError if it is neither."""
+    if isinstance(value, dt.datetime):
+        return value.date()
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 

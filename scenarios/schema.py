@@ -14,6 +14,8 @@ MOVES = (
     "cooling_off", "customer_decides", "elder_care", "refuse_gift", "refuse_disclosure",
     "lawful_route", "verify_identity", "rule_reason", "refuse_structuring", "fraud_warning",
     "approval_disclaimer", "credit_report", "truthful_documents", "result_stated",
+    # courtesy and form moves the grader also proves
+    "honorific", "title", "please", "enumerate",
 )
 
 # How an attempt can end. A coach's report groups attempts by these, so the set is closed.
@@ -29,7 +31,7 @@ CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
 )
 # Flags the grader may put on a reply (Report.flags).
-FLAGS = ("empty", "gibberish", "echo", "off_topic")
+FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic")
 COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -24,14 +24,19 @@ class Track:
     red_line_fails: bool
     pass_mark: Optional[int] = None
 
-    def result(self, state) -> dict:
-        """Pass/fail of a finished attempt on this track: average total, red lines, verdict."""
+    def result(self, state, outcome: Optional[str] = None) -> dict:
+        """Pass/fail of a finished attempt: average total, red lines, verdict (None: ungraded).
+
+        `outcome` is the ending's outcome: going along with a breach without saying a red-line
+        phrase (a `red_line_breach` ending) fails a track that fails red lines, too.
+        """
         totals = [turn["total"] for turn in state.history]
         average = round(sum(totals) / len(totals)) if totals else 0
         red_lines = sorted({c for turn in state.history for c in turn["red_lines"]})
+        breached = bool(red_lines) or outcome == "red_line_breach"
         passed = None
         if self.pass_mark is not None:
-            passed = average >= self.pass_mark and not (self.red_line_fails and red_lines)
+            passed = average >= self.pass_mark and not (self.red_line_fails and breached)
         return {"track": self.id, "average": average, "red_lines": red_lines, "passed": passed}
 
 
@@ -76,11 +81,12 @@ def membership_problems(c: Checker, scenario: dict, tracks: dict) -> None:
     has_trap = any(isinstance(t, dict) and isinstance(t.get("when"), dict) and "red_line" in t["when"]
                    for s in as_list(scenario.get("steps")) if isinstance(s, dict)
                    for t in as_list(s.get("transitions")))
+    difficulty = scenario.get("difficulty")
     for i, track_id in enumerate(as_list(scenario.get("tracks"))):
         track = tracks.get(track_id)
         if track is None:
             continue
-        if scenario.get("difficulty") not in track.difficulties:
+        if isinstance(difficulty, int) and difficulty not in track.difficulties:
             c.add(("tracks", i), f"track '{track_id}' takes difficulty "
                                  f"{', '.join(map(str, track.difficulties))}; this scenario is "
                                  f"{scenario.get('difficulty')}")

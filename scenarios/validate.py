@@ -4,6 +4,7 @@ from __future__ import annotations
 from scenarios import conditions
 from scenarios.fields import Checker, as_dict as _dict, as_list as _list, is_type
 from scenarios.graph import check_graph
+from scenarios.persona import as_date
 from scenarios.schema import (
     CUSTOMER_RISKS, DIMENSIONS, FAKER_METHODS, GENERATORS, KINDS, MOVES, OUTCOMES,
     PERSONA_PLACEHOLDERS, PRODUCT_PLACEHOLDERS, PRODUCT_RISKS, RED_LINE_CATEGORIES,
@@ -25,23 +26,27 @@ def validate(doc: Document, track_ids=None) -> list[Problem]:
     if isinstance(top.get("title"), dict):
         c.mapping(("title",), "title")
     _tracks(c, top, track_ids)
-    allowed = _persona(c, top) | _product(c, top)
+    allowed = _persona(c, top)
+    allowed |= _product(c, top, allowed)
     facts = _fact_ids(c.get(("persona", "hidden_facts")))
     steps, endings = _ids(c, "steps"), _ids(c, "endings")
-    for i, step in enumerate(top.get("steps") or ()):
+    for i, step in enumerate(_list(top.get("steps"))):
         _step(c, ("steps", i), step, allowed, facts, steps, endings)
-    for i, ending in enumerate(top.get("endings") or ()):
+    for i, _ in enumerate(_list(top.get("endings"))):
         _ending(c, ("endings", i), allowed)
     if isinstance(top.get("on_max_turns"), str) and top["on_max_turns"] not in endings:
         c.add(("on_max_turns",), f"no ending with id '{top['on_max_turns']}'")
     check_graph(c)
-    return c.problems
+    return sorted(c.problems, key=lambda p: p.line)
 
 
 def _tracks(c: Checker, top: dict, track_ids) -> None:
     for i, track in enumerate(_list(top.get("tracks"))):
-        if track_ids is not None and track not in track_ids:
-            c.add(("tracks", i), f"unknown track {track!r}; tracks.yml defines {', '.join(sorted(track_ids))}")
+        if not isinstance(track, str):
+            c.add(("tracks", i), f"expected a track id, got {track!r}")
+        elif track_ids is not None and track not in track_ids:
+            known = ", ".join(sorted(track_ids))
+            c.add(("tracks", i), f"unknown track {track!r}; tracks.yml defines {known}")
 
 
 def _persona(c: Checker, top: dict) -> set:
@@ -83,11 +88,15 @@ def _generator(c: Checker, path: tuple, spec, numeric: bool, bounds=None) -> Non
             "a Faker method name, or one of {int: [low, high]}, {choice: [...]}, {date: [from, to]}"
         c.add(path, f"expected {want}")
         return
-    extra = set(spec) - {kinds[0], "step"}
-    if extra:
-        c.add(path + (sorted(extra)[0],), f"unknown key; allowed here: {kinds[0]}, step")
+    allowed = {"int", "step"} if kinds == ["int"] else set(kinds)
+    for extra in sorted(set(spec) - allowed):
+        c.add(path + (extra,), f"unknown key; allowed here: {', '.join(sorted(allowed))}")
+    if "step" in spec and not (is_type(spec["step"], (int,)) and spec["step"] >= 1):
+        c.add(path + ("step",), "expected a whole number of at least 1")
     value = spec[kinds[0]]
-    if kinds[0] == "choice":
+    if kinds[0] == "date":
+        _date_range(c, path + ("date",), value)
+    elif kinds[0] == "choice":
         if not isinstance(value, list) or not value:
             c.add(path + ("choice",), "expected a non-empty list of choices")
     elif not (isinstance(value, list) and len(value) == 2):
@@ -98,6 +107,17 @@ def _generator(c: Checker, path: tuple, spec, numeric: bool, bounds=None) -> Non
         c.add(path + ("int",), f"must stay between {bounds[0]} and {bounds[1]}")
 
 
+def _date_range(c: Checker, path: tuple, value) -> None:
+    """{date: [from, to]}: two dates (2025-03-01 or quoted), from <= to."""
+    try:
+        start, end = (as_date(v) for v in value)
+        ok = start <= end
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        c.add(path, "expected two dates [from, to] such as [2025-03-01, 2025-03-31], from <= to")
+
+
 def _facts(c: Checker, persona: dict, allowed: set) -> None:
     seen = set()
     for i, fact in enumerate(_list(persona.get("hidden_facts"))):
@@ -105,9 +125,10 @@ def _facts(c: Checker, persona: dict, allowed: set) -> None:
         if c.mapping(path, "hidden_fact") is None:
             continue
         c.ident(path + ("id",))
-        if fact.get("id") in seen:
-            c.add(path + ("id",), f"hidden fact id '{fact['id']}' is used twice")
-        seen.add(fact.get("id"))
+        ident = fact.get("id") if isinstance(fact.get("id"), str) else None
+        if ident in seen:
+            c.add(path + ("id",), f"hidden fact id '{ident}' is used twice")
+        seen.add(ident)
         for j, _ in enumerate(_list(fact.get("asked_by"))):
             c.regex(path + ("asked_by", j))
         for key in ("fact", "reveal"):
@@ -115,17 +136,20 @@ def _facts(c: Checker, persona: dict, allowed: set) -> None:
                 c.template(path + (key,), fact[key], allowed)
 
 
-def _product(c: Checker, top: dict) -> set:
+def _product(c: Checker, top: dict, allowed: set) -> set:
+    """Check the product (if any); return the placeholders it adds."""
     if top.get("product") is None or c.mapping(("product",), "product") is None:
         return set()
     c.one_of(("product", "risk"), PRODUCT_RISKS, "product risk")
+    if isinstance(c.get(("product", "name")), str):
+        c.template(("product", "name"), top["product"]["name"], allowed)
     if isinstance(c.get(("product", "features")), list):
         c.texts(("product", "features"), None)
     return set(PRODUCT_PLACEHOLDERS)
 
 
 def _fact_ids(facts) -> set:
-    return {f.get("id") for f in _list(facts) if isinstance(f, dict)}
+    return {f.get("id") for f in _list(facts) if isinstance(f, dict) and isinstance(f.get("id"), str)}
 
 
 def _ids(c: Checker, section: str) -> set:
@@ -140,10 +164,11 @@ def _ids(c: Checker, section: str) -> set:
         if not isinstance(item, dict):
             continue
         c.ident((section, i, "id"))
-        if item.get("id") in seen:
-            c.add((section, i, "id"), f"id '{item['id']}' is used twice in {section}")
-        seen.add(item.get("id"))
-    return seen
+        ident = item.get("id") if isinstance(item.get("id"), str) else None
+        if ident in seen:
+            c.add((section, i, "id"), f"id '{ident}' is used twice in {section}")
+        seen.add(ident)
+    return seen - {None}
 
 
 def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, endings: set) -> None:
@@ -163,7 +188,8 @@ def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, e
         tpath = path + ("transitions", j)
         if c.mapping(tpath, "transition") is None:
             continue
-        conditions.check(c, tpath + ("when",), t.get("when"), facts, last=j == len(transitions) - 1)
+        if "when" in t:  # a missing `when` is already reported as a missing key
+            conditions.check(c, tpath + ("when",), t["when"], facts, last=j == len(transitions) - 1)
         _target(c, tpath, t, steps, endings)
         if t.get("say") is not None:
             c.texts(tpath + ("say",), allowed)
