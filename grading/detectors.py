@@ -19,7 +19,7 @@ _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|�
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
                  "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
 _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
-                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办")
+                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化")
 
 
 @lru_cache(maxsize=2048)
@@ -76,10 +76,19 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
     topic_hits = len(topic.findall(text))
     pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
     overlap = len(shared_content(text, customer))
-    if pitch_hits >= 2 and pitch_hits > topic_hits:
+    if pitch_hits >= 2 and (pitch_hits > topic_hits or (customer and overlap == 0)):
         return True
     # Without the customer's line we cannot tell a short generic answer from an unrelated one.
     return bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
+
+
+def is_word_salad(text: str) -> bool:
+    """Keywords strung together without sentences ("您好 大额 现金 身份证 反洗钱 核实…")."""
+    tokens = [t for t in re.split(r"[\s，。、！？；：,.!?;:]+", text) if t]
+    if len(tokens) < 6:
+        return False
+    lengths = [len(t) for t in tokens]
+    return sum(lengths) / len(lengths) <= 3 and max(lengths) <= 5
 
 
 def is_rambling(text: str, sentences) -> bool:

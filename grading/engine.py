@@ -117,7 +117,7 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
     content_moves = {f.move for f in findings if f.level == "good"} - FORMULA_MOVES
     substantive = (any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 10
                    or (content_moves and detectors.content_chars(text) >= 4))
-    if not substantive:
+    if not substantive or detectors.is_word_salad(text):
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):
         flags.append("off_topic")

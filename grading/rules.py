@@ -103,7 +103,7 @@ class PhraseRule(Rule):
     _SUBJECTS = {
         # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.
         "deposit": (re.compile(r"存款|大额存单|存单|国债|定期|活期|存款保险"),
-                    re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管")),
+                    re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管|分红|(?<!存款)保险|保单|年金|万能险")),
     }
 
     _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)")
