@@ -1,1 +1,67 @@
-"""RM Trainer's application room: the command line now, the Flask app later."""
+"""RM Trainer's application room: the Flask app, its persistence, pages, JSON API and CLI."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from trainer import config
+from trainer.extensions import babel, csrf, db, login_manager
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LOCALES = ("zh", "en")
+
+
+def select_locale() -> str:
+    """The UI language: ?lang= (remembered), the user's choice, else Chinese."""
+    lang = request.args.get("lang")
+    if lang in LOCALES:
+        session["lang"] = lang
+    if session.get("lang") in LOCALES:
+        return session["lang"]
+    if current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    return "zh"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config from the environment (or test_config), extensions, blueprints."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_env(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale)
+    _register(app)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def _register(app: Flask) -> None:
+    from trainer import filters
+    from trainer.api.views import bp as api_bp
+    from trainer.auth.views import bp as auth_bp
+    from trainer.coach.views import bp as coach_bp
+    from trainer.errors import register_errors
+    from trainer.trainee.views import bp as trainee_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(trainee_bp)
+    app.register_blueprint(coach_bp, url_prefix="/coach")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)   # bearer-token API: no cookies, so no CSRF
+    filters.register(app)
+    register_errors(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from trainer.models import User
+        return db.session.get(User, int(user_id))

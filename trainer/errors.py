@@ -1,0 +1,42 @@
+"""Error pages for people and JSON errors for the API, with the right status codes."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {400: "Bad request", 401: "Please log in", 403: "You do not have access to this page",
+            404: "Not found", 405: "Method not allowed", 409: "Conflict",
+            413: "The request is too large", 422: "The request could not be processed",
+            429: "Too many requests", 500: "Internal server error"}
+
+
+def wants_json() -> bool:
+    """API routes (and clients that ask for JSON) get JSON errors."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None):
+    """A JSON or HTML error with a message a person can act on."""
+    message = message or MESSAGES.get(status, "Error")
+    if wants_json():
+        return jsonify(error=message, status=status), status
+    return render_template("errors/error.html", status=status, message=_(message)), status
+
+
+def register_errors(app) -> None:
+    """Install the handlers on the app."""
+    def handler(e):
+        status = getattr(e, "code", 500) or 500
+        custom = getattr(e, "description", None)
+        # Werkzeug's stock descriptions are long English prose; keep only our own messages.
+        if custom == getattr(type(e), "description", None):
+            custom = None
+        return error_response(status, custom)
+
+    for status in MESSAGES:
+        app.register_error_handler(status, handler)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return error_response(400, "The form expired or is missing its security token; reload the page and try again")

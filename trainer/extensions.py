@@ -1,0 +1,16 @@
+"""Flask extensions, created once and bound to the app in create_app."""
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base for the trainer's models."""
+
+
+db = SQLAlchemy(model_class=Base)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

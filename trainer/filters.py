@@ -1,0 +1,41 @@
+"""Template helpers: evidence highlighting, titles in the UI language, labels."""
+from __future__ import annotations
+
+from flask_babel import get_locale, lazy_gettext as _l
+
+from trainer.services import library
+
+LEVEL_ORDER = {"red_line": 0, "warning": 1, "suggestion": 2, "good": 3}
+DIMENSION_LABELS = {"etiquette": _l("Etiquette 礼仪化"), "structure": _l("Structure 结构化"),
+                    "empathy": _l("Empathy 同理心"), "compliance": _l("Compliance 合规")}
+
+
+def segments(reply: str, findings: list) -> list:
+    """The reply cut into (text, finding-or-None) pieces; where findings overlap, the most
+    serious wins, so every highlighted piece points at one reason."""
+    spans = sorted((f for f in findings if 0 <= f["start"] < f["end"] <= len(reply)),
+                   key=lambda f: (LEVEL_ORDER.get(f["level"], 9), f["start"]))
+    owner = [None] * len(reply)
+    for f in spans:
+        for i in range(f["start"], f["end"]):
+            if owner[i] is None:
+                owner[i] = f
+    out, start = [], 0
+    for i in range(1, len(reply) + 1):
+        if i == len(reply) or owner[i] is not owner[start]:
+            out.append((reply[start:i], owner[start]))
+            start = i
+    return out
+
+
+def locale() -> str:
+    """The current UI language code."""
+    return str(get_locale() or "zh")
+
+
+def register(app) -> None:
+    """Make the helpers available in every template."""
+    from trainer import charts
+    app.jinja_env.globals.update(
+        segments=segments, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
+        title_of=lambda obj: library.title(obj, locale()), library=library)

@@ -1,0 +1,166 @@
+"""Playing a scenario: start, reply (stored before it is graded), retry, finish, recover."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+from grading import grade
+from scenarios import EngineError, State, advance, new_seed, start, step_context
+
+from trainer.extensions import db
+from trainer.models import DIMENSIONS, MODES, Attempt, Turn, utcnow
+from trainer.services import library
+
+
+class AttemptError(ValueError):
+    """A request the attempt cannot take (unknown scenario, ended attempt, empty reply...)."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class TurnResult:
+    """What one reply produced: the stored turn, its report, and what comes next."""
+    turn: Turn
+    report: dict
+    customer: Optional[str]
+    ending: Optional[object]
+
+
+def exam_seed(scenario_id: str, version: int) -> int:
+    """The fixed seed of a scenario's exam: every trainee meets the same customer."""
+    return int(hashlib.sha256(f"exam:{scenario_id}:{version}".encode()).hexdigest()[:8], 16) % 2**31
+
+
+def start_attempt(user, scenario_id: str, mode: str = "practice", seed: Optional[int] = None,
+                  track_id: Optional[str] = None, assignment_id: Optional[int] = None) -> Attempt:
+    """Begin an attempt and store it with its seed and first customer line."""
+    scenario = library.scenario(scenario_id)
+    if scenario is None:
+        raise AttemptError(f"unknown scenario '{scenario_id}'", 404)
+    if mode not in MODES:
+        raise AttemptError(f"mode must be one of {', '.join(MODES)}")
+    if seed is None:
+        seed = exam_seed(scenario.id, scenario.version) if mode == "exam" else new_seed()
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31:
+        raise AttemptError("seed must be a whole number from 0 to 2147483647")
+    if track_id is not None and track_id not in library.tracks():
+        raise AttemptError(f"unknown track '{track_id}'", 404)
+    state, _ = start(scenario, seed)
+    attempt = Attempt(user_id=user.id, scenario_id=scenario.id, scenario_version=scenario.version,
+                      track_id=track_id, assignment_id=assignment_id, mode=mode, seed=seed,
+                      state_json=json.dumps(state.to_dict(), ensure_ascii=False))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def submit_reply(attempt: Attempt, reply: str, max_chars: int = 2000) -> TurnResult:
+    """Store the reply, then grade it and move the customer on; nothing typed is lost."""
+    recover(attempt)
+    if attempt.status != "active":
+        raise AttemptError("this attempt has ended", 409)
+    if not isinstance(reply, str) or not reply.strip():
+        raise AttemptError("the reply is empty")
+    if len(reply) > max_chars:
+        raise AttemptError(f"the reply is {len(reply)} characters; at most {max_chars} are accepted", 413)
+    state = attempt.state
+    turn = Turn(attempt_id=attempt.id, index=len(attempt.turns), step_id=state["step"],
+                customer_line=state["customer_line"], reply=reply, state_before_json=attempt.state_json)
+    db.session.add(turn)
+    db.session.commit()          # the reply is safe before any grading happens
+    return _grade_and_advance(attempt, turn)
+
+
+def _grade_and_advance(attempt: Attempt, turn: Turn) -> TurnResult:
+    scenario = library.scenario(attempt.scenario_id)
+    state = State.from_dict(json.loads(turn.state_before_json))
+    report = grade(turn.reply, step_context(scenario, state))
+    data = report.to_dict()
+    turn.report_json = json.dumps(data, ensure_ascii=False)
+    turn.total = report.total
+    turn.red_lines = len(report.red_lines)
+    result = advance(scenario, state, report)
+    attempt.state_json = json.dumps(result.state.to_dict(), ensure_ascii=False)
+    if result.ending is not None:
+        _finish(attempt, result.ending)
+    db.session.commit()
+    return TurnResult(turn, data, None if result.ending else result.line, result.ending)
+
+
+def _finish(attempt: Attempt, ending) -> None:
+    attempt.status = "finished"
+    attempt.ending_id = ending.id
+    attempt.outcome = ending.outcome
+    attempt.finished_at = utcnow()
+    summarize(attempt)
+
+
+def summarize(attempt: Attempt) -> None:
+    """Recompute the attempt's scores from its counted turns (coach overrides win)."""
+    turns = attempt.counted_turns
+    if not turns:
+        attempt.scores_json, attempt.total, attempt.red_line_count = None, None, 0
+        return
+    per_turn = [effective_scores(t) for t in turns]
+    scores = {d: round(sum(s[d] for s in per_turn) / len(per_turn)) for d in DIMENSIONS}
+    attempt.scores_json = json.dumps(scores)
+    attempt.total = round(sum(effective_total(t) for t in turns) / len(turns))
+    attempt.red_line_count = sum(t.red_lines for t in turns)
+
+
+def effective_scores(turn: Turn) -> dict:
+    """The scores that count for a turn: the latest coach override, else the machine's."""
+    if turn.overrides:
+        return turn.overrides[-1].scores
+    return turn.report["scores"]
+
+
+def effective_total(turn: Turn) -> int:
+    """The total that counts for a turn (an override recomputes it with the grader's weights)."""
+    if not turn.overrides:
+        return turn.total
+    from grading.scoring import total
+    return total(turn.overrides[-1].scores, red_line=False, gaming=False)
+
+
+def retry_turn(attempt: Attempt) -> Turn:
+    """Practice only: set the last counted turn aside and answer that customer line again."""
+    recover(attempt)
+    if attempt.mode != "practice":
+        raise AttemptError("retrying a turn is only allowed in practice mode", 403)
+    turns = attempt.counted_turns
+    if not turns:
+        raise AttemptError("there is no turn to retry", 409)
+    last = turns[-1]
+    last.superseded = True
+    attempt.state_json = last.state_before_json
+    attempt.status, attempt.ending_id, attempt.outcome, attempt.finished_at = "active", None, None, None
+    summarize(attempt)
+    db.session.commit()
+    return last
+
+
+def recover(attempt: Attempt) -> Optional[TurnResult]:
+    """Finish grading a reply that was stored when the process died before grading it."""
+    pending = [t for t in attempt.turns if t.report_json is None and not t.superseded]
+    if not pending:
+        return None
+    try:
+        return _grade_and_advance(attempt, pending[-1])
+    except EngineError:
+        pending[-1].superseded = True   # the scenario changed under it: keep the words, drop the turn
+        db.session.commit()
+        return None
+
+
+def track_result(attempt: Attempt) -> Optional[dict]:
+    """Pass/fail under the attempt's track, once it has ended."""
+    track = library.tracks().get(attempt.track_id) if attempt.track_id else None
+    if track is None or attempt.status != "finished":
+        return None
+    return track.result(State.from_dict(attempt.state), attempt.outcome)

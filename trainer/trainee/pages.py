@@ -1,0 +1,45 @@
+"""What the attempt, report and history pages show, computed without a request."""
+from __future__ import annotations
+
+from trainer import charts
+from trainer.filters import DIMENSION_LABELS
+from trainer.models import DIMENSIONS, Attempt
+from trainer.services import library
+from trainer.services.attempts import effective_scores
+
+
+def attempt_view(attempt: Attempt) -> dict:
+    """The transcript with reports, model answers per step, and the ending's debrief."""
+    scenario = library.scenario(attempt.scenario_id)
+    state = attempt.state
+    persona = state["persona"]
+    from scenarios.persona import render
+    turns = []
+    for t in attempt.turns:
+        step = scenario.steps.get(t.step_id) if scenario else None
+        report = t.report
+        turns.append({"turn": t, "report": report,
+                      "red_lines": [f for f in report.get("findings", []) if f["level"] == "red_line"],
+                      "model_answer": render(step.model_answer, persona) if step else "",
+                      "why": render(step.why, persona) if step and step.why else "",
+                      "override": t.overrides[-1] if t.overrides else None,
+                      "scores": effective_scores(t) if report else {}})
+    ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
+    scores = attempt.scores
+    labels = {d: str(DIMENSION_LABELS[d]) for d in DIMENSIONS}
+    return {"attempt": attempt, "scenario": scenario, "persona": persona, "turns": turns,
+            "counted": [x for x in turns if not x["turn"].superseded and x["report"]],
+            "ending": ending, "radar": charts.radar(scores, labels) if scores else None,
+            "uncovered": [f for f in (scenario.facts if scenario else ()) if f.id in state.get("uncovered", [])],
+            "render": lambda text: render(text, persona)}
+
+
+def history_view(user) -> dict:
+    """The user's attempts, newest first, and a chart of finished totals in time order."""
+    attempts = Attempt.query.filter_by(user_id=user.id).order_by(Attempt.started_at.desc()).all()
+    finished = [a for a in reversed(attempts) if a.status == "finished" and a.total is not None]
+    points = [(f"{a.finished_at:%m-%d} {a.scenario_id}", a.total) for a in finished]
+    per_dim = {d: [a.scores.get(d, 0) for a in finished] for d in DIMENSIONS}
+    averages = {d: round(sum(v) / len(v)) for d, v in per_dim.items() if v}
+    return {"attempts": attempts, "chart": charts.line(points, label="totals"),
+            "averages": averages, "finished_count": len(finished)}

@@ -1,0 +1,125 @@
+"""The trainee's pages: catalogue, role-play, report, history. Thin: parse, call a service, render."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from scenarios import MOOD_BANDS, TRUST_BANDS, State, band, hint
+from trainer.access import can_play_attempt, can_view_attempt
+from trainer.extensions import db
+from trainer.models import Attempt
+from trainer.services import assignments, library
+from trainer.services.attempts import AttemptError, recover, retry_turn, start_attempt, submit_reply, track_result
+from trainer.trainee.forms import ActionForm, ReplyForm, StartForm
+from trainer.trainee.pages import attempt_view, history_view
+
+bp = Blueprint("trainee", __name__)
+
+
+@bp.route("/catalogue")
+@login_required
+def catalogue():
+    """Tracks and their scenarios by difficulty, with assigned work and due dates first."""
+    return render_template("trainee/catalogue.html", tracks=library.tracks(), by_track=library.by_track(),
+                           assigned=assignments.for_trainee(current_user), form=StartForm())
+
+
+@bp.route("/attempts", methods=["POST"])
+@login_required
+def start():
+    """Start an attempt from the catalogue (two clicks: pick, start)."""
+    form = StartForm()
+    if not form.validate_on_submit():
+        flash(_("Could not start: %(errors)s", errors="; ".join(
+            f"{k}: {', '.join(v)}" for k, v in form.errors.items())), "error")
+        return redirect(url_for("trainee.catalogue"))
+    assignment_id = int(form.assignment_id.data) if (form.assignment_id.data or "").isdigit() else None
+    try:
+        attempt = start_attempt(current_user, form.scenario_id.data, form.mode.data,
+                                track_id=form.track_id.data or None, assignment_id=assignment_id)
+    except AttemptError as e:
+        flash(str(e), "error")
+        return redirect(url_for("trainee.catalogue"))
+    return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
+
+
+def _own_attempt(attempt_id: int, play: bool = False) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    allowed = can_play_attempt(current_user, attempt) if play else can_view_attempt(current_user, attempt)
+    if not allowed:
+        abort(404 if play or current_user.role == "trainee" else 403)   # do not confirm others' ids
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The role-play while active; the final report once finished."""
+    attempt = _own_attempt(attempt_id)
+    if attempt.user_id == current_user.id:
+        recover(attempt)            # a reply stored before a crash is graded now
+    if attempt.status == "finished":
+        return render_template("trainee/report.html", **attempt_view(attempt), result=track_result(attempt))
+    view = attempt_view(attempt)
+    state = attempt.state
+    track = library.tracks().get(attempt.track_id) if attempt.track_id else None
+    show_hint = attempt.mode == "practice" and (track is None or track.hints)
+    return render_template(
+        "trainee/play.html", **view, state=state,
+        mood_band=band(state["mood"], MOOD_BANDS), trust_band=band(state["trust"], TRUST_BANDS),
+        hint=hint(view["scenario"], State.from_dict(state)) if show_hint else None,
+        form=ReplyForm(), action=ActionForm(), can_play=can_play_attempt(current_user, attempt))
+
+
+@bp.route("/attempts/<int:attempt_id>/reply", methods=["POST"])
+@login_required
+def reply(attempt_id: int):
+    """Take a reply: it is stored first, then graded; then back to the attempt page."""
+    attempt = _own_attempt(attempt_id, play=True)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
+    try:
+        submit_reply(attempt, form.reply.data, current_app.config["REPLY_MAX_CHARS"])
+    except AttemptError as e:
+        flash(str(e), "error")
+    return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#latest")
+
+
+@bp.route("/attempts/<int:attempt_id>/retry", methods=["POST"])
+@login_required
+def retry(attempt_id: int):
+    """Practice mode: answer the last customer line again."""
+    attempt = _own_attempt(attempt_id, play=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        retry_turn(attempt)
+    except AttemptError as e:
+        flash(str(e), "error")
+    return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/history")
+@login_required
+def history():
+    """The trainee's attempts and progress over time."""
+    return render_template("trainee/history.html", **history_view(current_user))
+
+
+@bp.route("/language/<lang>", methods=["GET"])
+def language(lang: str):
+    """Switch the UI language and go back to the page the switch was clicked on."""
+    from flask import session
+    from urllib.parse import urlsplit
+    if lang in ("zh", "en"):
+        session["lang"] = lang
+    back = urlsplit(request.referrer or "")
+    same_site = back.netloc in ("", request.host)
+    return redirect(back.path if same_site and back.path.startswith("/") else url_for("auth.index"))
