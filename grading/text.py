@@ -6,10 +6,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[。！？；\n…]+|[!?;](?!\d)")
-_CLAUSE_END = re.compile(r"[，、：,:]|——|—")
+# 、 joins a list, not clauses: "没有哪款理财是零风险、保本保收益的" is one negated thought.
+_CLAUSE_END = re.compile(r"[，：,:]|——|—")
 # Contrast words start a new thought: a negation before them does not reach past them
 # ("虽然不保本，但基本不会亏" — the 不 of 不保本 must not excuse 不会亏).
-_CONTRAST = re.compile(r"但是|但|不过|可是|然而|其实|只是|反正|总之")
+_CONTRAST = re.compile(r"但是|但|不过|可是|然而|其实|只是|反正|总之|只能说|透个底|说实话|实话说")
 # Words with 不/没 that do not negate what follows.
 _NOT_NEGATORS = re.compile(r"不少|不错|不过|不好意思|差不多|不仅|不但|不断|不久|不用担心|不必担心|"
                            r"没关系|没问题|无论|不管|要不|不然|并非不|毫无疑问")
@@ -81,6 +82,8 @@ class Reading:
         # A refusal to tell reaches across the list that follows it ("不能透露…包括他是否开户、有几张卡").
         scope = self.sentence_at(start) if refusal_only is not None else self.clause_at(start)
         before = self.text[max(scope.start, start - window):start]
+        if "、" in before:   # a list: the negation before its first item covers every item
+            before = self.text[scope.start:start]
         cut = None
         for cut in _CONTRAST.finditer(before):
             pass

@@ -49,10 +49,13 @@ class Figures:
     inversions: dict = field(default_factory=dict)
 
 
-def load_cases() -> list:
-    """Every labelled reply of the golden set, with its situation's context."""
+SETS = ("golden", "holdout", "holdout2")
+
+
+def load_cases(folder: Path | None = None) -> list:
+    """Every labelled reply of a set (the golden set by default), with its situation's context."""
     cases = []
-    for path in sorted(GOLDEN.glob("*.yaml")):
+    for path in sorted((folder or GOLDEN).glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         ctx = Context.from_dict({**data["context"], "customer_line": data.get("customer", "")})
         for r in data["replies"]:
@@ -107,10 +110,18 @@ def measure(cases=None) -> Figures:
 
 
 def main():
-    """Print the calibration figures and the cases behind any shortfall."""
-    cases = load_cases()
+    """Print the calibration figures (of the set named as an argument, default golden)."""
+    names = [a for a in sys.argv[1:] if not a.startswith("-")] or ["golden"]
+    for name in names:
+        report(name)
+
+
+def report(name: str):
+    """Print one set's figures, and with -v the cases behind any shortfall."""
+    cases = load_cases(Path(__file__).parent / name)
     fig = measure(cases)
-    print(f"golden set: {len(cases)} replies in {len({c.situation for c in cases})} situations")
+    print(f"== {name}")
+    print(f"{len(cases)} replies in {len({c.situation for c in cases})} situations")
     for dim, (acc, n) in fig.pairwise.items():
         print(f"pairwise ranking accuracy {dim:<11} {acc:.3f}  ({n} pairs)")
     print(f"red-line recall {fig.recall:.3f} ({fig.recall_n} replies); category recall {fig.category_recall:.3f}")

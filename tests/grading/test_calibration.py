@@ -1,44 +1,58 @@
-"""The grader against the hand-labelled golden set (tests/grading/golden, written independently of
-the rules). Floors are the issue's acceptance bars; `python tests/grading/calibration.py` prints
-the measured figures."""
+"""The grader against hand-labelled replies. `golden/` (180 replies) is the calibration set the
+rules were tuned on; `holdout/` and `holdout2/` were written later by authors who never saw the
+rules or the golden set (see tests/grading/golden/README.md for what was tuned on what).
+Floors: the issue's acceptance bars on the golden set, somewhat lower on the held-out sets.
+`python tests/grading/calibration.py golden holdout holdout2 [-v]` prints the measured figures."""
+from pathlib import Path
+
 import pytest
 
 from calibration import load_cases, measure
-from grading import DIMENSIONS
+from grading import DIMENSIONS, KINDS
+
+HERE = Path(__file__).parent
+FLOORS = {  # set: (pairwise accuracy, red-line recall, false red-line rate)
+    "golden": (0.90, 0.95, 0.05),
+    "holdout": (0.85, 0.90, 0.05),
+    "holdout2": (0.85, 0.90, 0.05),
+}
 
 
-@pytest.fixture(scope="module")
-def figures():
-    return measure()
+@pytest.fixture(scope="module", params=list(FLOORS))
+def measured(request):
+    return request.param, measure(load_cases(HERE / request.param))
 
 
 def test_golden_set_is_big_and_covers_every_kind():
     cases = load_cases()
     assert len(cases) >= 150
-    from grading import KINDS
     assert {c.context.kind for c in cases} == set(KINDS)
     assert sum(c.gaming for c in cases) >= 10 and sum(bool(c.red_lines) for c in cases) >= 30
 
 
 @pytest.mark.parametrize("dimension", DIMENSIONS)
-def test_pairwise_ranking_accuracy(figures, dimension):
+def test_pairwise_ranking_accuracy(measured, dimension):
+    name, figures = measured
     accuracy, pairs = figures.pairwise[dimension]
-    assert pairs >= 100
-    assert accuracy >= 0.90, figures.inversions[dimension][:10]
+    assert pairs >= 50
+    assert accuracy >= FLOORS[name][0], figures.inversions[dimension][:10]
 
 
-def test_red_line_recall(figures):
-    assert figures.recall >= 0.95, figures.misses
-    assert figures.category_recall >= 0.90
+def test_red_line_recall(measured):
+    name, figures = measured
+    assert figures.recall >= FLOORS[name][1], figures.misses
+    assert figures.category_recall >= FLOORS[name][1] - 0.05
 
 
-def test_false_red_lines_on_clean_replies(figures):
-    assert figures.false_red <= 0.05, figures.false_hits
+def test_false_red_lines_on_clean_replies(measured):
+    name, figures = measured
+    assert figures.false_red <= FLOORS[name][2], figures.false_hits
 
 
-def test_gaming_replies_score_40_or_less(figures):
-    assert figures.gaming_n >= 10 and figures.gaming_max <= 40
+def test_gaming_replies_score_40_or_less(measured):
+    name, figures = measured
+    assert figures.gaming_n >= 3 and figures.gaming_max <= 40
 
 
-def test_traditional_script_scores_within_two_points(figures):
-    assert figures.script_max_gap <= 2
+def test_traditional_script_scores_within_two_points(measured):
+    assert measured[1].script_max_gap <= 2
