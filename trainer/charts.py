@@ -7,9 +7,9 @@ from html import escape
 from markupsafe import Markup
 
 
-def radar(scores: dict, labels: dict, size: int = 240) -> Markup:
+def radar(scores: dict, labels: dict, size: int = 300) -> Markup:
     """A four-axis radar of 0–100 scores, with the labels and values written on it."""
-    c, r = size / 2, size / 2 - 42
+    c, r = size / 2, size / 2 - 70
     axes = list(scores)
     def point(i, value):
         angle = -math.pi / 2 + 2 * math.pi * i / len(axes)
@@ -22,7 +22,7 @@ def radar(scores: dict, labels: dict, size: int = 240) -> Markup:
     shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, scores[a]) for i, a in enumerate(axes)))
     text = ""
     for i, a in enumerate(axes):
-        x, y = point(i, 122)
+        x, y = point(i, 112)
         anchor = "middle" if abs(x - c) < 5 else ("start" if x > c else "end")
         text += (f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="axis">'
                  f'{escape(labels.get(a, a))} {int(scores[a])}</text>')

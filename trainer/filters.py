@@ -28,6 +28,21 @@ def segments(reply: str, findings: list) -> list:
     return out
 
 
+def good_moves(findings: list, limit: int = 8) -> list:
+    """The rewarded moves worth listing: one per move, the longest evidence, in reply order."""
+    best = {}
+    for f in findings:
+        if f["level"] == "good":
+            key = f.get("move") or f["rule"]
+            if key not in best or len(f["text"]) > len(best[key]["text"]):
+                best[key] = f
+    kept = sorted(best.values(), key=lambda f: f["start"])
+    # Drop evidence wholly inside a longer piece already listed ("先生" inside "王先生您好").
+    kept = [f for f in kept if not any(g is not f and g["start"] <= f["start"] and f["end"] <= g["end"]
+                                       and len(g["text"]) > len(f["text"]) for g in kept)]
+    return kept[:limit]
+
+
 def locale() -> str:
     """The current UI language code."""
     return str(get_locale() or "zh")
@@ -37,5 +52,5 @@ def register(app) -> None:
     """Make the helpers available in every template."""
     from trainer import charts
     app.jinja_env.globals.update(
-        segments=segments, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
+        segments=segments, good_moves=good_moves, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
         title_of=lambda obj: library.title(obj, locale()), library=library)

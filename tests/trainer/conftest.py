@@ -17,6 +17,15 @@ def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+
+    @app.before_request
+    def fresh_request_globals():
+        # The fixture keeps one app context open for the builders, and Flask reuses it for
+        # every test request; clear `g` so each request starts like a real one (no cached
+        # CSRF token or logged-in user from the previous request).
+        from flask import g
+        g.__dict__.clear()
+
     with app.app_context():
         yield app
         db.session.remove()
