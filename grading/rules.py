@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from grading.anchors import anchor_regex
 from grading.model import Finding
 
-_EXPLAINED = re.compile(r"^[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
+_EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
                         r"通俗(地)?(说|讲)|换句话说|打个比方|相当于))")
 
 

@@ -20,7 +20,8 @@ _NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不�
 # A term refuted after it: "保本是不可能的", "稳赚不赔这种事不存在".
 _POST_NEGATION = re.compile(r"[^。！？]{0,12}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
                             r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|违规|违法|犯罪|"
-                            r"不允许|不可以|不一定|未必|不代表|不是(承诺|保证)|不能|不行|属于(资料)?造假|骗贷)")
+                            r"不允许|不可以|不一定|未必|不代表|不是(承诺|保证)|不能|不行|属于(资料)?造假|骗贷|"
+                            r"风险信号|骗局|陷阱|套路|不可信|不靠谱)")
 # A condition or supposition is not an assertion: "打新要是稳赚，谁还上班？"
 _HYPOTHETICAL = re.compile(r"要是|如果|假如|假设|万一|倘若|就算|即使|哪怕")
 _QUOTE_OPEN = "“’"
@@ -82,8 +83,10 @@ class Reading:
         # A refusal to tell reaches across the list that follows it ("不能透露…包括他是否开户、有几张卡").
         scope = self.sentence_at(start) if refusal_only is not None else self.clause_at(start)
         before = self.text[max(scope.start, start - window):start]
-        if "、" in before:   # a list: the negation before its first item covers every item
-            before = self.text[scope.start:start]
+        if "、" in before:   # in a list, an item's own negation counts, else the list head's
+            whole = self.text[scope.start:start]
+            head, last = whole.split("、")[0], whole.split("、")[-1]
+            before = last if _NEGATOR.search(_NOT_NEGATORS.sub("", last)) else head
         cut = None
         for cut in _CONTRAST.finditer(before):
             pass

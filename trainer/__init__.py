@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_env(app.instance_path))
+    app.json.ensure_ascii = False   # Chinese stays readable in API responses
     if test_config:
         app.config.update(test_config)
     db.init_app(app)
@@ -46,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from trainer import filters
+    from trainer import filters, security
     from trainer.api.views import bp as api_bp
     from trainer.auth.views import bp as auth_bp
     from trainer.coach.views import bp as coach_bp
@@ -59,6 +60,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)   # bearer-token API: no cookies, so no CSRF
     filters.register(app)
+    security.install(app)
     register_errors(app)
 
     @login_manager.user_loader

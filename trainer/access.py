@@ -32,6 +32,11 @@ def coaches(coach: User, trainee: User) -> bool:
     return cohort is not None and cohort.coach_id == coach.id
 
 
+def runs_cohort(user: User, cohort: Cohort) -> bool:
+    """True when the user is the cohort's coach, or an admin."""
+    return user.role == "admin" or (user.role == "coach" and cohort.coach_id == user.id)
+
+
 def can_view_attempt(user: User, attempt: Attempt) -> bool:
     """The trainee who owns it, their coach, or an admin."""
     return attempt.user_id == user.id or coaches(user, attempt.user)

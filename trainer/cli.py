@@ -2,6 +2,9 @@
 import click
 
 from trainer.commands.grade import grade_command
+from trainer.commands.scenarios import scenarios_group
+from trainer.commands.serve import serve_command
+from trainer.commands.users import users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -10,9 +13,6 @@ def main():
 
 
 main.add_command(grade_command)
-
-try:  # the scenarios commands arrive with the scenario library
-    from trainer.commands.scenarios import scenarios_group
-    main.add_command(scenarios_group)
-except ImportError:  # pragma: no cover - only while scenarios/ is being built
-    pass
+main.add_command(users_group)
+main.add_command(serve_command)
+main.add_command(scenarios_group)

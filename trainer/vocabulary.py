@@ -13,4 +13,9 @@ WORDS = [
     _l("complaint"), _l("loan_rejection"), _l("product_sale"), _l("aml"), _l("gift"),
     _l("confidentiality"), _l("general"),
     _l("etiquette"), _l("structure"), _l("empathy"), _l("compliance"),
+    # error pages (trainer.errors.MESSAGES)
+    _l("Bad request"), _l("Please log in"), _l("You do not have access to this page"), _l("Not found"),
+    _l("Method not allowed"), _l("Conflict"), _l("The request is too large"),
+    _l("The request could not be processed"), _l("Too many requests"), _l("Internal server error"),
+    _l("The form expired or is missing its security token; reload the page and try again"),
 ]

@@ -16,7 +16,9 @@ PASSWORD = "correct-horse-9"
 def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
+                      # scrypt at production strength costs ~0.1 s a hash; tests make hundreds
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
     @app.before_request
     def fresh_request_globals():

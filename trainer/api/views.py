@@ -1,4 +1,126 @@
-"""JSON API v1 (being built)."""
-from flask import Blueprint
+"""JSON API v1: grade replies, play scenarios, read attempts. Bearer tokens only (see auth.py).
+
+Errors are {"error": message, "status": code}. Another user's attempt answers 404 exactly like
+a missing one, so ids cannot be probed; the owner's coach and admins may read it (403 to reply).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from trainer.access import can_play_attempt, can_view_attempt
+from trainer.api.auth import ApiError, api_user, authenticate, error_json
+from trainer.api.parse import json_object, string, whole_number
+from trainer.api.serializers import (
+    attempt_json, scenario_json, started_json, track_json, turn_result_json,
+)
+from trainer.commands.grade import grade_record
+from trainer.extensions import db
+from trainer.models import Attempt
+from trainer.services import library
+from trainer.services.attempts import AttemptError, recover, start_attempt, submit_reply
 
 bp = Blueprint("api", __name__)
+bp.before_request(authenticate)
+bp.register_error_handler(ApiError, error_json)
+
+MAX_BATCH = 100   # records per POST /grade; larger batches belong to `rmtrainer grade`
+START_FIELDS = ("scenario_id", "mode", "seed", "track_id")
+
+
+@bp.post("/grade")
+def grade():
+    """Grade one batch record, or {"items": [records]}: the `rmtrainer grade` contract."""
+    body = json_object()
+    if "items" not in body:
+        out = grade_record(body, 1)
+        if "error" in out:
+            return jsonify({**out, "status": 422}), 422
+        return jsonify(out)
+    items = body["items"]
+    if not isinstance(items, list):
+        raise ApiError(422, "items must be an array of records")
+    if len(items) > MAX_BATCH:
+        raise ApiError(413, f"{len(items)} records sent; at most {MAX_BATCH} per request "
+                            "(use `rmtrainer grade` for larger batches)")
+    results = [grade_record(record, n) for n, record in enumerate(items, 1)]
+    return jsonify(items=results, failed=sum("error" in r for r in results))
+
+
+@bp.get("/scenarios")
+def scenarios():
+    """The scenario library and its tracks (optionally ?track=ID)."""
+    track = request.args.get("track")
+    if track is not None and track not in library.tracks():
+        raise ApiError(404, f"unknown track '{track}'")
+    items = [s for s in library.scenarios().values() if track is None or track in s.tracks]
+    return jsonify(scenarios=[scenario_json(s) for s in items],
+                   tracks=[track_json(t) for t in library.tracks().values()])
+
+
+@bp.post("/attempts")
+def start():
+    """Start an attempt: {scenario_id, mode?, seed?, track_id?} -> 201 {attempt_id, customer, state}."""
+    body = json_object(START_FIELDS)
+    scenario_id = string(body, "scenario_id", required=True)
+    mode = string(body, "mode", default="practice")
+    seed = whole_number(body, "seed")
+    track_id = string(body, "track_id")
+    if mode == "exam" and seed is not None:
+        raise ApiError(422, "exam mode uses the scenario's fixed seed; leave seed out")
+    try:
+        attempt = start_attempt(api_user(), scenario_id, mode, seed=seed, track_id=track_id)
+    except AttemptError as e:
+        raise ApiError(e.status, str(e)) from None
+    response = jsonify(started_json(attempt))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.show", attempt_id=attempt.id)
+    return response
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def show(attempt_id: int):
+    """The attempt with its turns and reports (reports hidden until an exam ends)."""
+    attempt = _visible_attempt(attempt_id)
+    if can_play_attempt(api_user(), attempt):
+        recover(attempt)    # a reply stored before a crash is graded now, as the page does
+    return jsonify(attempt_json(attempt))
+
+
+@bp.post("/attempts/<int:attempt_id>/turns")
+def reply(attempt_id: int):
+    """Reply to the customer: {reply} -> {report, customer | ending, state}."""
+    attempt = _visible_attempt(attempt_id)
+    if not can_play_attempt(api_user(), attempt):
+        raise ApiError(403, "only the trainee who owns this attempt may reply in it")
+    text = string(json_object(("reply",)), "reply", required=True)
+    if recover(attempt) is not None:
+        # The previous reply was stored but never graded; the customer has answered it only
+        # now, so this reply would answer a line the client has not seen.
+        raise ApiError(409, "your previous reply has just been graded and the customer has answered; "
+                            "GET the attempt to read the new line, then reply")
+    result = _submit(attempt, text)
+    return jsonify(turn_result_json(attempt, result))
+
+
+def _visible_attempt(attempt_id: int) -> Attempt:
+    """The attempt if this user may see it; 404 for missing and for others' attempts alike."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not can_view_attempt(api_user(), attempt):
+        raise ApiError(404, f"no attempt {attempt_id}")
+    return attempt
+
+
+def _submit(attempt: Attempt, text: str):
+    """Store and grade a reply; if grading fails the reply is kept and the client told so."""
+    before = len(attempt.turns)
+    try:
+        return submit_reply(attempt, text, current_app.config["REPLY_MAX_CHARS"])
+    except AttemptError as e:
+        raise ApiError(e.status, str(e)) from None
+    except Exception:
+        db.session.rollback()
+        if len(attempt.turns) == before:
+            raise           # nothing was stored: a plain server error
+        current_app.logger.exception("grading failed for attempt %s", attempt.id)
+        raise ApiError(500, "your reply was saved but could not be graded; do not send it again: "
+                            f"GET /api/v1/attempts/{attempt.id} to resume") from None

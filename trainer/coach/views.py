@@ -1,27 +1,196 @@
-"""The coach's pages (being built): dashboard."""
-from flask import Blueprint, render_template
+"""The coach's pages: dashboard, cohorts, assignments, transcripts with grade overrides,
+agreement with the grader, CSV export. Thin: parse, check access, call a service, render."""
+from __future__ import annotations
 
-from trainer.access import role_required
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from grading.feedback import CATEGORY_NAMES
+from trainer.access import coached_cohorts, coaches, role_required, runs_cohort
+from trainer.coach.forms import ActionForm, AssignForm, CohortForm, MemberForm, OverrideForm
+from trainer.coach.pages import agreement_bars, transcript_view
+from trainer.extensions import db
+from trainer.filters import DIMENSION_LABELS, locale
+from trainer.models import DIMENSIONS, Attempt, Cohort, Turn
+from trainer.services import coaching
+from trainer.services.cohorts import CohortError, add_member, assign, create_cohort, override_turn, remove_member
 
 bp = Blueprint("coach", __name__)
+
+
+def _my_cohort(cohort_id: int) -> Cohort:
+    """The cohort, if this coach runs it (admins run every cohort)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    if not runs_cohort(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+def _coached_attempt(attempt_id: int) -> Attempt:
+    """An attempt by a trainee this coach looks after; others' ids are not confirmed (404)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not coaches(current_user, attempt.user):
+        abort(404)
+    return attempt
+
+
+def _show_error(form, error: CohortError) -> None:
+    """Put a service's objection next to the field it is about."""
+    if error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        flash(str(error.message), "error")
 
 
 @bp.route("/")
 @role_required("coach")
 def dashboard():
-    """Placeholder until the coach area lands."""
-    return render_template("coach/dashboard.html")
+    """Every cohort on one screen: completion, averages, weakest dimensions, red lines."""
+    return render_template("coach/dashboard.html", boards=coaching.boards(coached_cohorts(current_user)),
+                           category_names=CATEGORY_NAMES)
 
 
-@bp.route("/cohorts")
+@bp.route("/cohorts", methods=["GET", "POST"])
 @role_required("coach")
 def cohorts():
-    """Placeholder until the coach area lands."""
-    return render_template("coach/dashboard.html")
+    """The coach's cohorts with their members; POST creates a cohort."""
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = create_cohort(form.name.data, current_user)
+        except CohortError as e:
+            _show_error(form, e)
+        else:
+            flash(_("Cohort “%(name)s” created", name=cohort.name), "info")
+            return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("coach/cohorts.html", cohorts=coached_cohorts(current_user), form=form), status
+
+
+def _cohort_page(cohort: Cohort, member_form=None, assign_form=None, status: int = 200):
+    board = coaching.boards([cohort])[0]
+    return render_template(
+        "coach/cohort.html", cohort=cohort, board=board, action=ActionForm(formdata=None),
+        member_form=member_form or MemberForm(formdata=None),
+        assign_form=assign_form or AssignForm(formdata=None, locale=locale())), status
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@role_required("coach")
+def cohort(cohort_id: int):
+    """One cohort: its trainees, its assignments with each trainee's completion, the forms to change them."""
+    return _cohort_page(_my_cohort(cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/members", methods=["POST"])
+@role_required("coach")
+def add_trainee(cohort_id: int):
+    """Add a trainee to the cohort by username."""
+    cohort = _my_cohort(cohort_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            user = add_member(cohort, form.username.data)
+        except CohortError as e:
+            _show_error(form, e)
+        else:
+            flash(_("%(name)s joined the cohort", name=user.name), "info")
+            return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+    return _cohort_page(cohort, member_form=form, status=422)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
+@role_required("coach")
+def remove_trainee(cohort_id: int, user_id: int):
+    """Take a trainee out of the cohort."""
+    cohort = _my_cohort(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        user = remove_member(cohort, user_id)
+    except CohortError as e:
+        flash(str(e.message), "error")
+    else:
+        flash(_("%(name)s left the cohort", name=user.name), "info")
+    return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/assignments", methods=["POST"])
+@role_required("coach")
+def add_assignment(cohort_id: int):
+    """Assign a track or one scenario to the cohort, with a mode and a due date."""
+    cohort = _my_cohort(cohort_id)
+    form = AssignForm(locale=locale())
+    if form.validate_on_submit():
+        try:
+            assign(cohort, form.work.data, form.mode.data, form.due.data, current_user, today=form.today)
+        except CohortError as e:
+            _show_error(form, e)
+        else:
+            flash(_("Assigned, due %(day)s", day=form.due.data.isoformat()), "info")
+            return redirect(url_for("coach.cohort", cohort_id=cohort.id) + "#assignments")
+    return _cohort_page(cohort, assign_form=form, status=422)
+
+
+@bp.route("/cohorts/<int:cohort_id>/results.csv")
+@role_required("coach")
+def export(cohort_id: int):
+    """The cohort's results as a CSV download (UTF-8 with BOM, so spreadsheets read the Chinese)."""
+    cohort = _my_cohort(cohort_id)
+    body = "\ufeff" + coaching.results_csv(cohort)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{coaching.csv_filename(cohort)}"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _transcript_page(attempt: Attempt, bound: OverrideForm | None = None, status: int = 200):
+    forms = {}
+    for t in attempt.counted_turns:
+        if bound is not None and bound.turn_id == t.id:
+            forms[t.id] = bound
+            continue
+        current = t.overrides[-1].scores if t.overrides else t.report["scores"]
+        forms[t.id] = OverrideForm(formdata=None, prefix=f"t{t.id}", data=current)
+    return render_template("coach/attempt.html", **transcript_view(attempt, forms)), status
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required("coach")
+def attempt(attempt_id: int):
+    """A trainee's transcript and report, with an override form on every counted turn."""
+    return _transcript_page(_coached_attempt(attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/turns/<int:turn_id>/override", methods=["POST"])
+@role_required("coach")
+def override(attempt_id: int, turn_id: int):
+    """Store the coach's grade of a turn beside the machine's; the attempt's scores follow it."""
+    attempt = _coached_attempt(attempt_id)
+    turn = db.session.get(Turn, turn_id)
+    if turn is None or turn.attempt_id != attempt.id:
+        abort(404)
+    form = OverrideForm(prefix=f"t{turn.id}")
+    form.turn_id = turn.id
+    if form.validate_on_submit():
+        try:
+            override_turn(turn, current_user, form.scores(), form.comment.data)
+        except CohortError as e:
+            _show_error(form, e)
+        else:
+            flash(_("Coach grade saved for turn %(n)d", n=turn.index + 1), "info")
+            return redirect(url_for("coach.attempt", attempt_id=attempt.id, _anchor=f"turn-{turn.index + 1}"))
+    return _transcript_page(attempt, bound=form, status=422)
 
 
 @bp.route("/agreement")
 @role_required("coach")
 def agreement():
-    """Placeholder until the coach area lands."""
-    return render_template("coach/dashboard.html")
+    """Per dimension: how often and how far coaches' grades differ from the grader's."""
+    rows = coaching.agreement_for(current_user)
+    labels = {d: str(DIMENSION_LABELS[d]) for d in DIMENSIONS}
+    labels.update(within_10=_("Within 10 points"), same_level=_("Same rubric level"), title=_("Agreement"))
+    return render_template("coach/agreement.html", rows=rows, chart=agreement_bars(rows, labels),
+                           overrides=rows[DIMENSIONS[0]]["overrides"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from grading import grade
+from grading.scoring import total
 from scenarios import EngineError, State, advance, new_seed, start, step_context
 
 from trainer.extensions import db
@@ -124,8 +125,9 @@ def effective_total(turn: Turn) -> int:
     """The total that counts for a turn (an override recomputes it with the grader's weights)."""
     if not turn.overrides:
         return turn.total
-    from grading.scoring import total
-    return total(turn.overrides[-1].scores, red_line=False, gaming=False)
+    scores = turn.overrides[-1].scores
+    # A coach who keeps compliance at 0 agrees the red line stands, and so does its cap.
+    return total(scores, red_line=bool(turn.red_lines) and scores["compliance"] == 0, gaming=False)
 
 
 def retry_turn(attempt: Attempt) -> Turn:

@@ -50,7 +50,7 @@ def _own_attempt(attempt_id: int, play: bool = False) -> Attempt:
         abort(404)
     allowed = can_play_attempt(current_user, attempt) if play else can_view_attempt(current_user, attempt)
     if not allowed:
-        abort(404 if play or current_user.role == "trainee" else 403)   # do not confirm others' ids
+        abort(404)   # the same answer as for an id that does not exist: ids are not confirmed
     return attempt
 
 
@@ -67,10 +67,12 @@ def attempt(attempt_id: int):
     state = attempt.state
     track = library.tracks().get(attempt.track_id) if attempt.track_id else None
     show_hint = attempt.mode == "practice" and (track is None or track.hints)
+    # Crisis drills keep model answers for the debrief; guided tracks show them every turn.
+    show_model = attempt.mode == "practice" and (track is None or track.model_answers == "each_turn")
     return render_template(
         "trainee/play.html", **view, state=state,
         mood_band=band(state["mood"], MOOD_BANDS), trust_band=band(state["trust"], TRUST_BANDS),
-        hint=hint(view["scenario"], State.from_dict(state)) if show_hint else None,
+        hint=hint(view["scenario"], State.from_dict(state)) if show_hint else None, show_model=show_model,
         form=ReplyForm(), action=ActionForm(), can_play=can_play_attempt(current_user, attempt))
 
 

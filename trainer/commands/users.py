@@ -1,0 +1,74 @@
+"""`rmtrainer users create|token`: accounts and API bearer tokens, against the configured database."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import click
+
+from trainer.models import ROLES
+
+
+@contextmanager
+def _app_context():
+    """The app as the environment configures it (DATABASE_URL, SECRET_KEY), its database closed after."""
+    from trainer import create_app
+    from trainer.extensions import db
+    app = create_app()
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@click.group("users")
+def users_group():
+    """Accounts: create trainees, coaches and admins; issue API tokens."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="trainee", show_default=True, help="What the account may do.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 8 characters; asked for (hidden) when not given.")
+@click.option("--cohort", "cohort_name", help="A trainee joins this cohort; a coach runs it (created if new).")
+def create_command(name, role, password, cohort_name):
+    """Create an account NAME with a hashed password."""
+    from trainer.extensions import db
+    from trainer.models import Cohort
+    from trainer.services.users import UserError, create_user
+    if cohort_name and role == "admin":
+        raise click.UsageError("--cohort is for trainees and coaches; admins see every cohort")
+    with _app_context():
+        cohort = Cohort.query.filter_by(name=cohort_name).first() if cohort_name else None
+        new_cohort = bool(cohort_name) and cohort is None
+        if new_cohort:
+            cohort = Cohort(name=cohort_name)
+            db.session.add(cohort)
+            db.session.flush()      # an id for the user; committed with the user, or rolled back
+        try:
+            user = create_user(name, password, role, cohort=cohort if role == "trainee" else None)
+        except UserError as e:
+            db.session.rollback()
+            raise click.ClickException(str(e)) from None
+        if cohort is not None and role == "coach":
+            cohort.coach_id = user.id
+            db.session.commit()
+        if new_cohort:
+            click.echo(f"created cohort '{cohort.name}'")
+        where = f" in cohort '{cohort.name}'" if cohort is not None else ""
+        click.echo(f"created {role} '{user.username}'{where}")
+
+
+@users_group.command("token")
+@click.argument("name")
+def token_command(name):
+    """Print a new API bearer token for NAME (shown once; only its hash is stored)."""
+    from trainer.models import User
+    from trainer.services.users import issue_token
+    with _app_context():
+        user = User.query.filter_by(username=name).first()
+        if user is None:
+            raise click.ClickException(f"no user named '{name}'")
+        click.echo(issue_token(user))

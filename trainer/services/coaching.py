@@ -1,0 +1,223 @@
+"""What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines),
+agreement between coaches and the grader per dimension, and a cohort's results as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+from werkzeug.utils import secure_filename
+
+from trainer.extensions import db
+from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, Turn, User
+from trainer.services.assignments import scenario_ids
+
+CSV_HEADER = ("trainee", "scenario", "mode", "status", "started", "finished", "total",
+              *DIMENSIONS, "red_lines", "ending")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # what spreadsheets read as a formula
+
+
+@dataclass
+class Cell:
+    """One trainee's progress on one assignment."""
+    done: int
+    total: int
+    complete: bool
+    overdue: bool
+
+
+@dataclass
+class TraineeRow:
+    """One trainee on the board: progress per assignment, averages, the weakest dimension."""
+    trainee: User
+    cells: list
+    averages: dict
+    weakest: Optional[str]
+    finished: int
+
+
+@dataclass
+class Incident:
+    """A red line crossed in one turn: who, where, which category, the words that crossed it."""
+    trainee: User
+    attempt_id: int
+    scenario_id: str
+    turn: int            # 1-based, as the transcript numbers turns
+    category: str
+    evidence: list
+    message: str
+
+
+@dataclass
+class Board:
+    """Everything the dashboard shows about one cohort."""
+    cohort: Cohort
+    assignments: list
+    rows: list
+    averages: dict
+    weakest: Optional[str]
+    finished: int
+    incidents: list
+    complete_counts: list = field(default_factory=list)   # per assignment: trainees who finished it
+
+
+def averages_of(attempts) -> dict:
+    """Mean score per dimension over finished attempts (empty when there are none)."""
+    scored = [a.scores for a in attempts if a.status == "finished" and a.scores_json]
+    if not scored:
+        return {}
+    return {d: round(sum(s.get(d, 0) for s in scored) / len(scored)) for d in DIMENSIONS}
+
+
+def weakest_of(averages: dict) -> Optional[str]:
+    """The dimension with the lowest average (the first in rubric order on a tie)."""
+    return min(DIMENSIONS, key=lambda d: averages[d]) if averages else None
+
+
+def cell_for(assignment: Assignment, finished: list, today: date) -> Cell:
+    """Progress on an assignment from a trainee's finished (scenario_id, started_at) pairs."""
+    wanted = scenario_ids(assignment)
+    done = {s for s, started in finished if started >= assignment.created_at} & set(wanted)
+    complete = bool(wanted) and len(done) == len(wanted)
+    overdue = not complete and assignment.due is not None and assignment.due < today
+    return Cell(len(done), len(wanted), complete, overdue)
+
+
+def boards(cohorts: list, today: Optional[date] = None) -> list:
+    """One board per cohort, from a fixed handful of queries however many trainees there are."""
+    ids = [c.id for c in cohorts]
+    if not ids:
+        return []
+    today = today or date.today()
+    member_ids = select(User.id).where(User.cohort_id.in_(ids))
+    members = User.query.filter(User.cohort_id.in_(ids)).order_by(User.username).all()
+    work = Assignment.query.filter(Assignment.cohort_id.in_(ids)).all()
+    work.sort(key=lambda a: (a.due is None, a.due or date.max, a.id))
+    attempts = (Attempt.query.options(defer(Attempt.state_json))
+                .filter(Attempt.user_id.in_(member_ids)).all())
+    by_user = defaultdict(list)
+    for a in attempts:
+        by_user[a.user_id].append(a)
+    incidents = _incidents(member_ids, {m.id: m for m in members})
+    out = []
+    for cohort in cohorts:
+        people = [m for m in members if m.cohort_id == cohort.id]
+        assigned = [a for a in work if a.cohort_id == cohort.id]
+        rows = [_row(m, by_user[m.id], assigned, today) for m in people]
+        everyone = [a for m in people for a in by_user[m.id]]
+        averages = averages_of(everyone)
+        out.append(Board(cohort, assigned, rows, averages, weakest_of(averages),
+                         sum(r.finished for r in rows),
+                         [i for i in incidents if i.trainee.cohort_id == cohort.id],
+                         [sum(r.cells[k].complete for r in rows) for k in range(len(assigned))]))
+    return out
+
+
+def _row(trainee: User, attempts: list, assigned: list, today: date) -> TraineeRow:
+    finished = [(a.scenario_id, a.started_at) for a in attempts if a.status == "finished"]
+    averages = averages_of(attempts)
+    return TraineeRow(trainee, [cell_for(a, finished, today) for a in assigned], averages,
+                      weakest_of(averages), len(finished))
+
+
+def _incidents(member_ids, members: dict) -> list:
+    """Red-line turns of the members' attempts (finished or not), newest attempt first."""
+    rows = db.session.execute(
+        select(Turn.attempt_id, Turn.index, Turn.report_json, Attempt.user_id, Attempt.scenario_id)
+        .join(Attempt, Turn.attempt_id == Attempt.id)
+        .where(Attempt.user_id.in_(member_ids), Turn.red_lines > 0, Turn.superseded.is_(False),
+               Turn.report_json.is_not(None))
+        .order_by(Attempt.started_at.desc(), Turn.index)).all()
+    out = []
+    for attempt_id, index, report_json, user_id, scenario_id in rows:
+        grouped = {}
+        for f in json.loads(report_json).get("findings", []):
+            if f.get("level") == "red_line":
+                key = f.get("category") or f.get("rule", "")
+                grouped.setdefault(key, []).append(f)
+        for category, found in grouped.items():
+            evidence = list(dict.fromkeys(f.get("text", "") for f in found))
+            out.append(Incident(members[user_id], attempt_id, scenario_id, index + 1, category,
+                                evidence, found[0].get("message", "")))
+    return out
+
+
+def level(score: int) -> int:
+    """The rubric level 0–4 a 0–100 score falls in (0–19, 20–39, 40–59, 60–79, 80–100)."""
+    return min(int(score) // 20, 4)
+
+
+def agreement(pairs: list) -> dict:
+    """Per dimension over (machine scores, coach scores) pairs: how closely coaches and grader agree."""
+    out = {}
+    for d in DIMENSIONS:
+        diffs = [(coach[d] - machine[d], level(coach[d]) == level(machine[d])) for machine, coach in pairs]
+        n = len(diffs)
+        out[d] = {"overrides": n,
+                  "mean_abs_diff": round(sum(abs(x) for x, _ in diffs) / n, 1) if n else None,
+                  "mean_diff": round(sum(x for x, _ in diffs) / n, 1) if n else None,
+                  "within_10": sum(abs(x) <= 10 for x, _ in diffs) / n if n else None,
+                  "same_level": sum(same for _, same in diffs) / n if n else None}
+    return out
+
+
+def overridden_turns(user: User) -> list:
+    """Graded turns with a coach override, among the trainees this user coaches (admin: all)."""
+    query = (Turn.query.join(Attempt, Turn.attempt_id == Attempt.id)
+             .where(Turn.overrides.any(), Turn.report_json.is_not(None))
+             .options(selectinload(Turn.overrides), defer(Turn.state_before_json)))
+    if user.role != "admin":
+        coached = select(Cohort.id).where(Cohort.coach_id == user.id)
+        query = query.join(User, Attempt.user_id == User.id).where(User.cohort_id.in_(coached))
+    return query.order_by(Turn.id).all()
+
+
+def agreement_for(user: User) -> dict:
+    """Agreement per dimension over every overridden turn `user` can see (latest override each)."""
+    return agreement([(t.report["scores"], t.overrides[-1].scores) for t in overridden_turns(user)])
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def results_rows(cohort: Cohort) -> list:
+    """One row per attempt of the cohort's trainees, in CSV_HEADER order."""
+    attempts = (Attempt.query.options(defer(Attempt.state_json))
+                .join(User, Attempt.user_id == User.id).filter(User.cohort_id == cohort.id)
+                .order_by(User.username, Attempt.started_at, Attempt.id).all())
+    names = {u.id: u.username for u in cohort.members}
+    stamp = lambda t: t.strftime("%Y-%m-%d %H:%M") if t else ""   # noqa: E731
+    rows = []
+    for a in attempts:
+        scores = a.scores
+        rows.append([names[a.user_id], a.scenario_id, a.mode, a.status, stamp(a.started_at),
+                     stamp(a.finished_at), "" if a.total is None else a.total,
+                     *(scores.get(d, "") for d in DIMENSIONS), a.red_line_count, a.ending_id or ""])
+    return rows
+
+
+def results_csv(cohort: Cohort) -> str:
+    """The cohort's results as CSV text, every cell neutralised against formula injection."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for row in results_rows(cohort):
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def csv_filename(cohort: Cohort, today: Optional[date] = None) -> str:
+    """An ASCII-only download name: cohort-<id>[-<name>]-results-<date>.csv."""
+    name = secure_filename(cohort.name)[:40]
+    stem = f"cohort-{cohort.id}" + (f"-{name}" if name else "")
+    return f"{stem}-results-{(today or date.today()).isoformat()}.csv"

@@ -1,0 +1,109 @@
+"""Cohorts a coach runs: creating them, who is in them, the work assigned to them, grade overrides."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from trainer.extensions import db
+from trainer.models import DIMENSIONS, MODES, Assignment, Attempt, Cohort, GradeOverride, Turn, User
+from trainer.services import library
+from trainer.services.attempts import summarize
+
+
+class CohortError(ValueError):
+    """A change a cohort cannot take; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def create_cohort(name: str, coach: User) -> Cohort:
+    """A new cohort looked after by `coach`; the name must be new."""
+    name = (name or "").strip()
+    if not name:
+        raise CohortError("name", _l("Please give the cohort a name"))
+    if Cohort.query.filter_by(name=name).first():
+        raise CohortError("name", _l("A cohort named “%(name)s” already exists", name=name))
+    cohort = Cohort(name=name, coach_id=coach.id)
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def add_member(cohort: Cohort, username: str) -> User:
+    """Put an existing trainee (by username) into the cohort."""
+    username = (username or "").strip()
+    user = User.query.filter_by(username=username).first()
+    if user is None:
+        raise CohortError("username", _l("There is no user named “%(name)s”", name=username))
+    if user.role != "trainee":
+        raise CohortError("username", _l("“%(name)s” is a %(role)s; only trainees join cohorts",
+                                         name=username, role=user.role))
+    if user.cohort_id == cohort.id:
+        raise CohortError("username", _l("“%(name)s” is already in this cohort", name=username))
+    if user.cohort_id is not None:
+        raise CohortError("username", _l("“%(name)s” is in cohort “%(other)s”; remove them there first",
+                                         name=username, other=user.cohort.name))
+    user.cohort_id = cohort.id
+    db.session.commit()
+    return user
+
+
+def remove_member(cohort: Cohort, user_id: int) -> User:
+    """Take a trainee out of the cohort (their attempts stay, their coach no longer sees them)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.cohort_id != cohort.id:
+        raise CohortError("username", _l("That trainee is not in this cohort"))
+    user.cohort_id = None
+    db.session.commit()
+    return user
+
+
+def work_choices(locale: str = "zh") -> dict:
+    """What can be assigned: {"tracks": [(value, title)], "scenarios": [(value, title)]}."""
+    return {"tracks": [(f"track:{t.id}", library.title(t, locale)) for t in library.tracks().values()],
+            "scenarios": [(f"scenario:{s.id}", library.title(s, locale)) for s in library.scenarios().values()]}
+
+
+def assign(cohort: Cohort, work: str, mode: str, due: date, coach: User, today: date | None = None) -> Assignment:
+    """Give the cohort a track (`track:ID`) or one scenario (`scenario:ID`) with a mode and due date."""
+    kind, _, ident = (work or "").partition(":")
+    if kind == "track" and ident in library.tracks():
+        track_id, scenario_id = ident, None
+    elif kind == "scenario" and library.scenario(ident) is not None:
+        track_id, scenario_id = None, ident
+    else:
+        raise CohortError("work", _l("Choose a track or a scenario from the list"))
+    if mode not in MODES:
+        raise CohortError("mode", _l("Mode must be practice or exam"))
+    if due is None or due < (today or date.today()):
+        raise CohortError("due", _l("The due date must be today or later"))
+    assignment = Assignment(cohort_id=cohort.id, track_id=track_id, scenario_id=scenario_id,
+                            mode=mode, due=due, created_by=coach.id)
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def override_turn(turn: Turn, coach: User, scores: dict, comment: str) -> GradeOverride:
+    """Store a coach's grade beside the machine grade and recompute the attempt's scores."""
+    if not turn.report_json or turn.superseded:
+        raise CohortError("comment", _l("Only a graded turn that counts can be overridden"))
+    clean = {}
+    for d in DIMENSIONS:
+        value = scores.get(d)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            raise CohortError(d, _l("A score must be a whole number from 0 to 100"))
+        clean[d] = value
+    if not (comment or "").strip():
+        raise CohortError("comment", _l("Please say why you changed the grade"))
+    override = GradeOverride(coach_id=coach.id, scores_json=json.dumps(clean), comment=comment.strip())
+    turn.overrides.append(override)     # through the collection, so summarize sees it at once
+    attempt: Attempt = turn.attempt
+    summarize(attempt)
+    db.session.commit()
+    return override
