@@ -49,9 +49,7 @@ def _sequence(seq):
     return best
 
 
-def anchor_regex(pattern: str):
-    """A compiled character class every match of `pattern` must hit, or None if there is none."""
+def anchor_chars(pattern: str):
+    """The characters one of which every match of `pattern` must contain (None: no such set)."""
     chars = _sequence(sre_parse.parse(pattern))
-    if not chars:
-        return None
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    return frozenset(chars) if chars else None

@@ -64,7 +64,8 @@ def grade(reply: str, context: Context | None = None) -> Report:
     profile = load_kinds()[ctx.kind]
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
-    doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer)
+    doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
+              chars=frozenset(norm.text))
 
     findings = []
     for rule in rules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from grading.anchors import anchor_regex
+from grading.anchors import anchor_chars
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -18,6 +18,7 @@ class Doc:
     reading: object     # grading.text.Reading
     context: object     # grading.model.Context
     customer: str       # the customer's line, normalized
+    chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
 
 
 @dataclass
@@ -71,19 +72,20 @@ def _compile(patterns) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def _absent(anchor, text: str) -> bool:
-    """True when the text lacks every character a match would need (so the regex can be skipped)."""
-    return anchor is not None and anchor.search(text) is None
+def _absent(anchor, doc) -> bool:
+    """True when the reply lacks every character a match would need (so the regex is skipped)."""
+    return anchor is not None and anchor.isdisjoint(doc.chars)
 
 
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
-    return tuple((re.compile(p), anchor_regex(p)) for p in patterns)
+    return tuple((re.compile(p), anchor_chars(p)) for p in patterns)
 
 
-def _matches(parts, text: str) -> list:
+def _matches(parts, doc) -> list:
     """Non-overlapping matches of any part, leftmost first, longest first at one position."""
-    found = [m for rx, anchor in parts if not _absent(anchor, text) for m in rx.finditer(text)]
+    text = doc.reading.text
+    found = [m for rx, anchor in parts if not _absent(anchor, doc) for m in rx.finditer(text)]
     found.sort(key=lambda m: (m.start(), -m.end()))
     return found
 
@@ -147,7 +149,7 @@ class PhraseRule(Rule):
 
     def find(self, doc: Doc) -> list:
         out, last_end = [], -1
-        for m in _matches(self._parts, doc.reading.text):
+        for m in _matches(self._parts, doc):
             if m.start() < last_end or m.end() == m.start() or self._excused(doc, m):
                 continue
             out.append(self.finding(doc, m.start(), m.end()))
@@ -170,7 +172,7 @@ class MoveRule(Rule):
 
     def find(self, doc: Doc) -> list:
         r = doc.reading
-        for m in _matches(self._parts, r.text):
+        for m in _matches(self._parts, doc):
             if m.end() == m.start():
                 continue
             if self.negation and r.negated(m.start(), m.end()):
@@ -216,12 +218,12 @@ class ConditionalRule(Rule):
 
     def __post_init__(self):
         self._if = _compile(self.if_patterns)
-        self._anchor = anchor_regex(self._if.pattern)
+        self._anchor = anchor_chars(self._if.pattern)
         self._then = _compile(self.then_patterns)
 
     def find(self, doc: Doc) -> list:
         r = doc.reading
-        if _absent(self._anchor, r.text):
+        if _absent(self._anchor, doc):
             return []
         for m in self._if.finditer(r.text):
             if self.negation and r.negated(m.start(), m.end()):
