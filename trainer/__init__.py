@@ -8,7 +8,7 @@ from flask import Flask, request, session
 from flask_login import current_user
 
 from trainer import config
-from trainer.extensions import babel, csrf, db, login_manager
+from trainer.extensions import babel, csrf, db, login_manager, migrate
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh", "en")
@@ -40,9 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
+    from trainer.schema import MIGRATIONS, ensure_current
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     _register(app)
-    with app.app_context():
-        db.create_all()
+    if app.config.get("SCHEMA_CHECK", True):
+        ensure_current(app, db)
     return app
 
 

@@ -56,7 +56,8 @@ class Cohort(db.Model):
     """A group of trainees a coach looks after (e.g. 2026年秋季新员工)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    coach_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"), nullable=True)
+    coach_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("user.id", use_alter=True, name="fk_cohort_coach_id_user"), nullable=True)
     members: Mapped[list[User]] = relationship(back_populates="cohort", foreign_keys=[User.cohort_id])
     coach: Mapped[Optional[User]] = relationship(foreign_keys=[coach_id])
 

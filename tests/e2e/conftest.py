@@ -35,7 +35,8 @@ def server(tmp_path):
     from trainer import create_app
     from trainer.services.demo import seed_demo
     app = create_app({"SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
+                      "AUTO_MIGRATE": True})
     with app.app_context():
         seed_demo()
     srv = make_server("127.0.0.1", 0, app, threaded=True)

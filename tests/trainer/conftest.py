@@ -1,7 +1,10 @@
 """The Flask tutorial's fixtures: app, client, runner, and builders for users and attempts."""
 from __future__ import annotations
 
+import os
+
 import pytest
+import sqlalchemy
 
 from trainer import create_app
 from trainer.extensions import db
@@ -12,13 +15,26 @@ from trainer.services.users import create_user
 PASSWORD = "correct-horse-9"
 
 
+def database_url(tmp_path) -> str:
+    """SQLite in the test's folder, or RMTRAINER_TEST_DATABASE_URL (emptied first), e.g. the
+    PostgreSQL that .ci/run runs the suite against a second time."""
+    url = os.environ.get("RMTRAINER_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+                      "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
                       # scrypt at production strength costs ~0.1 s a hash; tests make hundreds
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "AUTO_MIGRATE": True})
 
     @app.before_request
     def fresh_request_globals():

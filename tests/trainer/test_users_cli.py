@@ -15,6 +15,8 @@ def database(tmp_path, monkeypatch):
     """An empty SQLite file the commands (and the checks) use through the environment."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("SECRET_KEY", "cli-test")
+    upgraded = CliRunner().invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
     return tmp_path / "cli.sqlite"
 
 
@@ -99,3 +101,11 @@ def test_token_prints_a_new_bearer_token_stored_only_as_its_hash(database):
 def test_token_for_an_unknown_user_fails(database):
     result = rmtrainer("token", "nobody")
     assert result.exit_code == 1 and "no user named 'nobody'" in result.output
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    monkeypatch.setenv("SECRET_KEY", "cli-test")
+    result = rmtrainer("create", "amy", "--role", "trainee", "--password", "correct-horse-9")
+    assert result.exit_code == 1
+    assert "run `rmtrainer db upgrade`" in result.output and "Traceback" not in result.output

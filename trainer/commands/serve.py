@@ -11,10 +11,11 @@ import click
 def serve_command(demo: bool, host: str, port: int):
     """Run the web app on this machine (for production use gunicorn; see README)."""
     from trainer import create_app
-    overrides = {}
+    # The embedded SQLite demo migrates itself; a production database is upgraded explicitly.
+    overrides = {"AUTO_MIGRATE": demo}
     if host in ("127.0.0.1", "localhost", "::1"):
         # Plain http on this machine only: Secure cookies would never be sent back.
-        overrides = {"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
+        overrides.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     app = create_app(overrides)
     if demo:
         from trainer.services.demo import PASSWORD, seed_demo
