@@ -148,6 +148,7 @@ class PhraseRule(Rule):
         return False
 
     def find(self, doc: Doc) -> list:
+        """Forbidden phrases not excused by negation, quotation or subject."""
         out, last_end = [], -1
         for m in _matches(self._parts, doc):
             if m.start() < last_end or m.end() == m.start() or self._excused(doc, m):
@@ -171,6 +172,7 @@ class MoveRule(Rule):
         self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
 
     def find(self, doc: Doc) -> list:
+        """The first place the move is made, as a `good` finding."""
         r = doc.reading
         for m in _matches(self._parts, doc):
             if m.end() == m.start():
@@ -194,6 +196,7 @@ class JargonRule(Rule):
         self._re = re.compile("|".join(re.escape(t.lower()) for t in sorted(self.terms, key=len, reverse=True)))
 
     def find(self, doc: Doc) -> list:
+        """Each unexplained term once."""
         out, seen = [], set()
         text = doc.reading.text
         for m in self._re.finditer(text):
@@ -222,6 +225,7 @@ class ConditionalRule(Rule):
         self._then = _compile(self.then_patterns)
 
     def find(self, doc: Doc) -> list:
+        """The first X said without its Y."""
         r = doc.reading
         if _absent(self._anchor, doc):
             return []
