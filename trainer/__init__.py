@@ -6,12 +6,24 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
-from trainer import config
+from trainer import config, health
 from trainer.extensions import babel, csrf, db, login_manager, migrate
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh", "en")
+MAX_ID = 2**31 - 1   # ids are INTEGER columns (32-bit on PostgreSQL)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number beyond MAX_ID names no row, so it is a 404 before any query
+    (SQLite and PostgreSQL raise on such a parameter: it was a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale() -> str:
@@ -34,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False   # Chinese stays readable in API responses
     if test_config:
         app.config.update(test_config)
+    if app.config["PROXY_HOPS"]:   # behind N trusted proxies: the client's address, for limits and audit
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -42,14 +57,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     from trainer.schema import MIGRATIONS, ensure_current
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.url_map.converters["int"] = IdConverter   # before any route is added
     _register(app)
+    health.install(app)   # GET /healthz; 503 (not 500) while the database is down
     if app.config.get("SCHEMA_CHECK", True):
         ensure_current(app, db)
     return app
 
 
 def _register(app: Flask) -> None:
-    from trainer import filters, security
+    from trainer import filters, ratelimit, security, sessions
+    from trainer.admin.views import bp as admin_bp
     from trainer.api.views import bp as api_bp
     from trainer.auth.views import bp as auth_bp
     from trainer.coach.views import bp as coach_bp
@@ -60,12 +78,11 @@ def _register(app: Flask) -> None:
     app.register_blueprint(trainee_bp)
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)   # bearer-token API: no cookies, so no CSRF
     filters.register(app)
     security.install(app)
+    ratelimit.install(app, api_bp)
     register_errors(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from trainer.models import User
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(sessions.load_user)   # checks the session is still live server-side

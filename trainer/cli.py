@@ -3,6 +3,7 @@ import click
 
 from trainer.commands.db import db_group
 from trainer.commands.grade import grade_command
+from trainer.commands.retention import retention_group
 from trainer.commands.scenarios import scenarios_group
 from trainer.commands.serve import serve_command
 from trainer.commands.users import users_group
@@ -29,3 +30,4 @@ main.add_command(db_group)
 main.add_command(users_group)
 main.add_command(serve_command)
 main.add_command(scenarios_group)
+main.add_command(retention_group)

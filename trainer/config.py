@@ -8,21 +8,55 @@ from datetime import timedelta
 
 def from_env(instance_path: str) -> dict:
     """Settings read from the environment; DATABASE_URL defaults to SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "rmtrainer.sqlite")
+    engine = {}   # SQLite: SQLAlchemy's defaults (a file, no server, nothing to reconnect to)
+    if url.startswith("postgresql"):
+        engine = {
+            "pool_pre_ping": True,    # test a pooled connection before use: a restarted server
+            "pool_recycle": 1800,     # ...or one a firewall dropped costs a reconnect, not an error
+            # Per worker process; gunicorn.conf.py runs 4 threads a worker, so 5 covers them and
+            # overflow absorbs bursts. workers x (size + overflow) must stay below max_connections.
+            "pool_size": int(os.environ.get("RMTRAINER_DB_POOL_SIZE") or 5),
+            "max_overflow": int(os.environ.get("RMTRAINER_DB_MAX_OVERFLOW") or 5),
+            "pool_timeout": 10,       # waiting longer for a free connection answers 503
+            "connect_args": {"connect_timeout": 5},   # an unreachable server fails fast (503)
+        }
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
-        or "sqlite:///" + os.path.join(instance_path, "rmtrainer.sqlite"),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("RMTRAINER_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_SECURE": os.environ.get("RMTRAINER_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),   # absolute: from login, enforced server-side
+        "SESSION_IDLE_MINUTES": _int("RMTRAINER_SESSION_IDLE_MINUTES", 30),
+        "LOGIN_MAX_FAILURES": 5,            # failed logins within the window lock the account...
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "LOCKOUT_MINUTES": 15,              # ...for this long (or until `rmtrainer users unlock`)
+        # Rate limits (Flask-Limiter). Memory is per process: set RATELIMIT_STORAGE_URI to a
+        # Redis (redis://host:6379/0) so every gunicorn worker and server shares one count.
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "rmtrainer",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,   # Redis down: serve unthrottled (logged); lockouts still hold
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN") or "30 per minute",           # POST /login per IP
+        "RATELIMIT_API": os.environ.get("RATELIMIT_API") or "300 per minute",              # per API token
+        "RATELIMIT_API_PER_IP": os.environ.get("RATELIMIT_API_PER_IP") or "1200 per minute",
+        "PROXY_HOPS": _int("RMTRAINER_PROXY_HOPS", 0),   # trusted reverse proxies setting X-Forwarded-*
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_TIME_LIMIT": None,   # the session lifetime bounds it; a long role-play must not fail
         "REPLY_MAX_CHARS": 2000,
     }
+
+
+def _int(name: str, default: int) -> int:
+    """An integer setting from the environment."""
+    value = os.environ.get(name)
+    return int(value) if value else default
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -1,7 +1,7 @@
 """Error pages for people and JSON errors for the API, with the right status codes."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -24,8 +24,22 @@ def error_response(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, message=_(message)), status
 
 
+def refuse_nul_characters() -> None:
+    """before_request: a NUL character in the query string or a form field is a 400. Nobody types
+    one, and PostgreSQL can neither store nor compare text holding it (it was a 500). The API reads
+    JSON, not forms: trainer/api/parse.py checks its bodies."""
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and request.blueprint != "api":
+        sources.append(request.form)
+    for values in sources:
+        if any("\x00" in value for _, value in values.items(multi=True) if isinstance(value, str)):
+            abort(400, description="Text may not contain NUL characters")
+
+
 def register_errors(app) -> None:
-    """Install the handlers on the app."""
+    """Install the handlers on the app (and the NUL check, whose 400 they render)."""
+    app.before_request(refuse_nul_characters)
+
     def handler(e):
         status = getattr(e, "code", 500) or 500
         custom = getattr(e, "description", None)

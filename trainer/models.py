@@ -1,4 +1,5 @@
-"""What the trainer stores: people, cohorts, assignments, attempts, turns, overrides, API tokens."""
+"""What the trainer stores: people, cohorts, assignments, attempts, turns, overrides, API tokens,
+and the audit log."""
 from __future__ import annotations
 
 import hashlib
@@ -35,6 +36,12 @@ class User(UserMixin, db.Model):
     locale: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
     cohort_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cohort.id"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The live login session's id, also kept in the signed cookie: rotated at login, cleared at
+    # logout and password change, so a cookie replayed after logout no longer matches.
+    session_token: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_since: Mapped[Optional[datetime]] = mapped_column(nullable=True)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(nullable=True)
     cohort: Mapped[Optional["Cohort"]] = relationship(back_populates="members", foreign_keys=[cohort_id])
 
     def set_password(self, password: str) -> None:
@@ -167,3 +174,16 @@ class ApiToken(db.Model):
     def digest(token: str) -> str:
         """The stored form of a token."""
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuditEvent(db.Model):
+    """One security-relevant event: who did what to what, when, from where."""
+    # Actor and target are text, not foreign keys, so the record outlives the accounts.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(nullable=True)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(128), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[Optional[str]] = mapped_column(String(45), nullable=True)

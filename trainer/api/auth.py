@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import g, jsonify, request
+from sqlalchemy import select
 
+from trainer.extensions import db
 from trainer.models import ApiToken, User
 
 REALM = 'Bearer realm="rmtrainer"'
@@ -50,10 +52,12 @@ def token_user() -> User:
         raise _unauthorized("the Authorization header must use the Bearer scheme: 'Bearer <token>'")
     if not token or len(token) > MAX_TOKEN_CHARS:
         raise _unauthorized("invalid or revoked token", invalid=True)
-    found = ApiToken.query.filter_by(token_hash=ApiToken.digest(token)).first()
-    if found is None or found.user is None:
+    # One query for the token and its user: this runs before every API request.
+    user = db.session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
+                              .where(ApiToken.token_hash == ApiToken.digest(token))).scalar()
+    if user is None:
         raise _unauthorized("invalid or revoked token", invalid=True)
-    return found.user
+    return user
 
 
 def authenticate() -> None:

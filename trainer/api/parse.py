@@ -21,15 +21,43 @@ def json_object(allowed: tuple | None = None) -> dict:
         body = json.loads(raw)
     except json.JSONDecodeError as e:
         raise ApiError(400, f"invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
-    except ValueError:
+    except UnicodeDecodeError:
         raise ApiError(400, "invalid JSON: the body must be UTF-8 text") from None
+    except ValueError as e:     # e.g. an integer of more digits than Python converts
+        raise ApiError(400, f"invalid JSON: {e}") from None
+    except RecursionError:      # [[[[...]]]] nested deeper than the parser goes
+        raise ApiError(400, "invalid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, f"the body must be a JSON object, not {json_type(body)}")
+    problem = _unstorable_text(body)
+    if problem:
+        raise ApiError(422, problem)
     if allowed is not None:
         unknown = sorted(set(body) - set(allowed))
         if unknown:
             raise ApiError(422, f"unknown field '{unknown[0]}'; expected {', '.join(allowed)}")
     return body
+
+
+def _unstorable_text(body: dict) -> str | None:
+    """Why a parsed body holds text that cannot be stored or sent back, else None: an escape of
+    half a character (a lone surrogate, \\ud800) is not UTF-8, and PostgreSQL text cannot hold NUL."""
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return "text must not contain NUL characters (\\u0000)"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text must be valid Unicode: \\ud800-\\udfff escapes must come in pairs"
+    return None
 
 
 def string(body: dict, name: str, required: bool = False, default: str | None = None) -> str | None:

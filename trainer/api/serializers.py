@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from scenarios import State, hint
+from scenarios import MOOD_BANDS, TRUST_BANDS, State, band, hint
 from scenarios.persona import render
 
 from trainer.models import Attempt, Turn
@@ -38,8 +38,13 @@ def track_json(track) -> dict:
 
 def state_json(attempt: Attempt) -> dict:
     """The simulation state a client may see (no persona secrets, no grading history)."""
-    state = State.from_dict(attempt.state).to_dict()
-    return {k: state[k] for k in STATE_KEYS}
+    # The stored state is State.to_dict()'s output already; only the bands are derived, and
+    # rebuilding the State to derive them deep-copied the whole history on every request.
+    state = attempt.state
+    return {"step": state["step"], "turn": state["turn"], "mood": state["mood"], "trust": state["trust"],
+            "mood_band": band(state["mood"], MOOD_BANDS), "trust_band": band(state["trust"], TRUST_BANDS),
+            "uncovered": list(state.get("uncovered", [])), "ended": state.get("ending") is not None,
+            "ending": state.get("ending")}
 
 
 def persona_card(attempt: Attempt) -> dict:

@@ -16,7 +16,7 @@ from trainer.api.serializers import (
 from trainer.commands.grade import grade_record
 from trainer.extensions import db
 from trainer.models import Attempt
-from trainer.services import library
+from trainer.services import attempts, library
 from trainer.services.attempts import AttemptError, recover, start_attempt, submit_reply
 
 bp = Blueprint("api", __name__)
@@ -32,6 +32,9 @@ def grade():
     """Grade one batch record, or {"items": [records]}: the `rmtrainer grade` contract."""
     body = json_object()
     if "items" not in body:
+        refused = _not_over_the_api(body)
+        if refused:
+            raise ApiError(*refused)
         out = grade_record(body, 1)
         if "error" in out:
             return jsonify({**out, "status": 422}), 422
@@ -42,8 +45,31 @@ def grade():
     if len(items) > MAX_BATCH:
         raise ApiError(413, f"{len(items)} records sent; at most {MAX_BATCH} per request "
                             "(use `rmtrainer grade` for larger batches)")
-    results = [grade_record(record, n) for n, record in enumerate(items, 1)]
+    results = [_api_record(record, n) for n, record in enumerate(items, 1)]
     return jsonify(items=results, failed=sum("error" in r for r in results))
+
+
+def _not_over_the_api(record) -> tuple | None:
+    """(status, message) for a record `rmtrainer grade` takes but the API does not, else None:
+    a reply longer than a turn's (grading time grows faster than its length), or `forbidden`
+    patterns (a caller's regular expression can backtrack for minutes: scenarios supply them)."""
+    if not isinstance(record, dict):
+        return None
+    reply, limit = record.get("reply"), current_app.config["REPLY_MAX_CHARS"]
+    if isinstance(reply, str) and len(reply) > limit:
+        return 413, f"the reply is {len(reply)} characters; at most {limit} are accepted"
+    context = record.get("context")
+    if isinstance(context, dict) and context.get("forbidden"):
+        return 422, "context.forbidden is not accepted by the API (use `rmtrainer grade`)"
+    return None
+
+
+def _api_record(record, n: int) -> dict:
+    """One batch item graded, or its error record when the API does not take it."""
+    refused = _not_over_the_api(record)
+    if refused:
+        return {"id": record.get("id"), "line": n, "error": refused[1]}
+    return grade_record(record, n)
 
 
 @bp.get("/scenarios")
@@ -89,7 +115,7 @@ def show(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/turns")
 def reply(attempt_id: int):
     """Reply to the customer: {reply} -> {report, customer | ending, state}."""
-    attempt = _visible_attempt(attempt_id)
+    attempt = _visible_attempt(attempt_id, overrides=False)
     if not can_play_attempt(api_user(), attempt):
         raise ApiError(403, "only the trainee who owns this attempt may reply in it")
     text = string(json_object(("reply",)), "reply", required=True)
@@ -102,9 +128,9 @@ def reply(attempt_id: int):
     return jsonify(turn_result_json(attempt, result))
 
 
-def _visible_attempt(attempt_id: int) -> Attempt:
+def _visible_attempt(attempt_id: int, overrides: bool = True) -> Attempt:
     """The attempt if this user may see it; 404 for missing and for others' attempts alike."""
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = attempts.load(attempt_id, overrides)
     if attempt is None or not can_view_attempt(api_user(), attempt):
         raise ApiError(404, f"no attempt {attempt_id}")
     return attempt

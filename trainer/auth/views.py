@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from trainer import sessions
 from trainer.auth.forms import LoginForm
-from trainer.models import User
+from trainer.ratelimit import limit_login
+from trainer.services.logins import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -19,21 +21,21 @@ def home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_login
 def login():
-    """Log in with username and password."""
+    """Log in with username and password (rate-limited per address; accounts lock after failures)."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.query.filter_by(username=form.username.data.strip()).first()
-        if user is None or not user.check_password(form.password.data):
-            flash(_("Wrong username or password"), "error")
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            # One message for every failure: it never tells whether the account exists.
+            flash(_("Wrong username or password. After %(n)d failed attempts an account is locked "
+                    "for %(m)d minutes.", n=current_app.config["LOGIN_MAX_FAILURES"],
+                    m=current_app.config["LOCKOUT_MINUTES"]), "error")
             return render_template("auth/login.html", form=form), 401
-        lang = session.get("lang")
-        session.clear()                     # a fresh session on login: no fixation
-        if lang:
-            session["lang"] = lang
-        login_user(user)
+        sessions.start(user)                # a fresh session and a new server-side token
         target = request.args.get("next", "")
         if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
             target = home_for(user)
@@ -44,9 +46,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST with CSRF, so a link on another site cannot log you out)."""
-    logout_user()
-    session.clear()
+    """Log out (POST with CSRF); the server forgets the session, so a copy of its cookie is refused."""
+    sessions.end(current_user._get_current_object())
     return redirect(url_for("auth.login"))
 
 

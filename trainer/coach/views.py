@@ -13,7 +13,7 @@ from trainer.coach.pages import agreement_bars, transcript_view
 from trainer.extensions import db
 from trainer.filters import DIMENSION_LABELS, locale
 from trainer.models import DIMENSIONS, Attempt, Cohort, Turn
-from trainer.services import coaching
+from trainer.services import audit, coaching
 from trainer.services.cohorts import CohortError, add_member, assign, create_cohort, override_turn, remove_member
 
 bp = Blueprint("coach", __name__)
@@ -141,6 +141,7 @@ def export(cohort_id: int):
     """The cohort's results as a CSV download (UTF-8 with BOM, so spreadsheets read the Chinese)."""
     cohort = _my_cohort(cohort_id)
     body = "\ufeff" + coaching.results_csv(cohort)
+    audit.record("csv_export", f"cohort:{cohort.id}", {"cohort": cohort.name, "rows": body.count("\n") - 1})
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{coaching.csv_filename(cohort)}"',
         "X-Content-Type-Options": "nosniff"})

@@ -25,6 +25,7 @@ def upgrade_command(revision: str):
     with app.app_context():
         upgrade(directory=str(MIGRATIONS), revision=revision)
         click.echo(f"database at revision {current_revision(db.engine)}")
+        db.engine.dispose()     # close the connections now, not whenever they are collected
 
 
 @db_group.command("current")
@@ -35,6 +36,7 @@ def current_command():
     app = _app()
     with app.app_context():
         click.echo(f"database: {current_revision(db.engine) or 'empty'}; code: {head_revision()}")
+        db.engine.dispose()
 
 
 @db_group.command("migrate")

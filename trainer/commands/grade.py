@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
@@ -22,12 +23,42 @@ def grade_record(record, line_no: int) -> dict:
         context = dict(record.get("context") or {})
         if "kind" not in context:
             raise ValueError("missing context.kind")
+        check_types(record, context)
         if record.get("customer") and "customer_line" not in context:
             context["customer_line"] = record["customer"]
         report = grade(reply, Context.from_dict(context))
     except (ValueError, TypeError, ContextError) as e:
         return {"id": rid, "line": line_no, "error": str(e)}
     return {"id": rid, **report.to_dict()}
+
+
+def check_types(record: dict, context: dict) -> None:
+    """ValueError for a field of a type the grader takes on trust (a wrong one crashed it):
+    text fields, move ids, and forbidden items with a valid pattern and a known dimension."""
+    texts = {"customer": record.get("customer"), "context.customer_line": context.get("customer_line"),
+             "context.model_answer": context.get("model_answer")}
+    for name, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} must be a string")
+    moves = context.get("expected_moves") or []
+    if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
+        raise ValueError("context.expected_moves must be a list of move ids (strings)")
+    forbidden = context.get("forbidden") or []
+    if not isinstance(forbidden, list):
+        raise ValueError("context.forbidden must be a list of {pattern, message} objects")
+    for item in forbidden:
+        if not (isinstance(item, dict) and isinstance(item.get("pattern"), str)
+                and isinstance(item.get("message"), str)):
+            raise ValueError("each context.forbidden item needs a pattern and a message (strings)")
+        if item.get("category") is not None and not isinstance(item["category"], str):
+            raise ValueError("context.forbidden category must be a string")
+        if item.get("dimension", "compliance") not in DIMENSIONS:
+            raise ValueError(f"context.forbidden dimension must be one of {', '.join(DIMENSIONS)}")
+        try:
+            re.compile(item["pattern"])
+        except re.error as e:
+            raise ValueError(f"context.forbidden pattern {item['pattern']!r} is not a valid regular "
+                             f"expression: {e}") from None
 
 
 def _parse(line: str, line_no: int):

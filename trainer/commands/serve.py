@@ -9,7 +9,7 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve_command(demo: bool, host: str, port: int):
-    """Run the web app on this machine (for production use gunicorn; see README)."""
+    """Run the web app on this machine (in production: `gunicorn -c gunicorn.conf.py`, see docs/deployment.md)."""
     from trainer import create_app
     # The embedded SQLite demo migrates itself; a production database is upgraded explicitly.
     overrides = {"AUTO_MIGRATE": demo}

@@ -1,4 +1,5 @@
-"""`rmtrainer users create|token`: accounts and API bearer tokens, against the configured database."""
+"""`rmtrainer users create|token|password|unlock|delete-data`: accounts, API bearer tokens,
+lockouts and deleting a trainee's data on request, against the configured database."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ def _app_context():
 
 @click.group("users")
 def users_group():
-    """Accounts: create trainees, coaches and admins; issue API tokens."""
+    """Accounts: create trainees, coaches and admins; API tokens; passwords, lockouts, data deletion."""
 
 
 @users_group.command("create")
@@ -72,3 +73,63 @@ def token_command(name):
         if user is None:
             raise click.ClickException(f"no user named '{name}'")
         click.echo(issue_token(user))
+
+
+def _find(name: str):
+    """The user NAME, or a clear error."""
+    from trainer.models import User
+    user = User.query.filter_by(username=name).first()
+    if user is None:
+        raise click.ClickException(f"no user named '{name}'")
+    return user
+
+
+@users_group.command("password")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 8 characters; asked for (hidden) when not given.")
+def password_command(name, password):
+    """Set NAME's password; their sessions end, so they log in again."""
+    from trainer.services.users import UserError, set_password
+    with _app_context():
+        try:
+            set_password(_find(name), password)
+        except UserError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"password of '{name}' changed; their sessions have ended")
+
+
+@users_group.command("unlock")
+@click.argument("name")
+def unlock_command(name):
+    """Let NAME log in again after a lockout from failed logins."""
+    from trainer.services.logins import is_locked, unlock
+    with _app_context():
+        user = _find(name)
+        was_locked = is_locked(user)
+        unlock(user)
+        click.echo(f"unlocked '{name}'" if was_locked else f"'{name}' was not locked; failed-login count reset")
+
+
+@users_group.command("delete-data")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_data_command(name, yes):
+    """Delete trainee NAME's attempts, turns, coach grades and API tokens; anonymise the account."""
+    from trainer.services.users import UserError, data_counts, delete_user_data
+    with _app_context():
+        user = _find(name)
+        if user.role != "trainee":
+            raise click.ClickException(f"'{name}' is a {user.role}: only a trainee's data is deleted this way")
+        counts = data_counts(user)
+        if not yes:
+            click.confirm(f"delete {counts['attempts']} attempts, {counts['turns']} turns, "
+                          f"{counts['overrides']} coach grades and {counts['api_tokens']} API tokens "
+                          f"of '{name}', and anonymise the account?", abort=True)
+        try:
+            counts = delete_user_data(user)
+        except UserError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"deleted {counts['attempts']} attempts, {counts['turns']} turns, "
+                   f"{counts['overrides']} coach grades and {counts['api_tokens']} API tokens of '{name}'; "
+                   f"the account is now 'deleted-{user.id}'")

@@ -6,12 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Optional
 
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
 from grading import grade
 from grading.scoring import total
 from scenarios import EngineError, State, advance, new_seed, start, step_context
-
 from trainer.extensions import db
-from trainer.models import DIMENSIONS, MODES, Attempt, Turn, utcnow
+from trainer.models import DIMENSIONS, MODES, Attempt, GradeOverride, Turn, utcnow
 from trainer.services import library
 
 
@@ -37,6 +40,40 @@ def exam_seed(scenario_id: str, version: int) -> int:
     return int(hashlib.sha256(f"exam:{scenario_id}:{version}".encode()).hexdigest()[:8], 16) % 2**31
 
 
+def load(attempt_id: int, overrides: bool = True) -> Optional[Attempt]:
+    """An attempt with its turns (and their coach overrides), one query each: no lazy loads later."""
+    # Replying needs no overrides until the attempt ends, and summarize() loads them then.
+    turns = selectinload(Attempt.turns)
+    if overrides:
+        turns = turns.selectinload(Turn.overrides).joinedload(GradeOverride.coach)
+    return db.session.get(Attempt, attempt_id, options=[turns])
+
+
+def _load_overrides(turns: list) -> None:
+    """Load the overrides of all these turns in one query, not one query per turn."""
+    missing = {t.id: t for t in turns if "overrides" in inspect(t).unloaded}
+    if not missing:
+        return
+    found = {turn_id: [] for turn_id in missing}
+    with db.session.no_autoflush:
+        for override in db.session.scalars(select(GradeOverride).where(GradeOverride.turn_id.in_(missing))
+                                           .order_by(GradeOverride.id)):
+            found[override.turn_id].append(override)
+    for turn_id, turn in missing.items():
+        set_committed_value(turn, "overrides", found[turn_id])
+
+
+def _commit() -> None:
+    """Commit, keeping the attempt and turns in memory as they are: this request just wrote
+    them, so reading them back (what a commit otherwise causes) would only cost queries."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 def start_attempt(user, scenario_id: str, mode: str = "practice", seed: Optional[int] = None,
                   track_id: Optional[str] = None, assignment_id: Optional[int] = None) -> Attempt:
     """Begin an attempt and store it with its seed and first customer line."""
@@ -54,9 +91,9 @@ def start_attempt(user, scenario_id: str, mode: str = "practice", seed: Optional
     state, _ = start(scenario, seed)
     attempt = Attempt(user_id=user.id, scenario_id=scenario.id, scenario_version=scenario.version,
                       track_id=track_id, assignment_id=assignment_id, mode=mode, seed=seed,
-                      state_json=json.dumps(state.to_dict(), ensure_ascii=False))
+                      state_json=json.dumps(state.to_dict(), ensure_ascii=False), turns=[])
     db.session.add(attempt)
-    db.session.commit()
+    _commit()
     return attempt
 
 
@@ -70,10 +107,10 @@ def submit_reply(attempt: Attempt, reply: str, max_chars: int = 2000) -> TurnRes
     if len(reply) > max_chars:
         raise AttemptError(f"the reply is {len(reply)} characters; at most {max_chars} are accepted", 413)
     state = attempt.state
-    turn = Turn(attempt_id=attempt.id, index=len(attempt.turns), step_id=state["step"],
-                customer_line=state["customer_line"], reply=reply, state_before_json=attempt.state_json)
-    db.session.add(turn)
-    db.session.commit()          # the reply is safe before any grading happens
+    turn = Turn(index=len(attempt.turns), step_id=state["step"], customer_line=state["customer_line"],
+                reply=reply, state_before_json=attempt.state_json, overrides=[])
+    attempt.turns.append(turn)
+    _commit()                    # the reply is safe before any grading happens
     return _grade_and_advance(attempt, turn)
 
 
@@ -89,7 +126,7 @@ def _grade_and_advance(attempt: Attempt, turn: Turn) -> TurnResult:
     attempt.state_json = json.dumps(result.state.to_dict(), ensure_ascii=False)
     if result.ending is not None:
         _finish(attempt, result.ending)
-    db.session.commit()
+    _commit()
     return TurnResult(turn, data, None if result.ending else result.line, result.ending)
 
 
@@ -104,6 +141,7 @@ def _finish(attempt: Attempt, ending) -> None:
 def summarize(attempt: Attempt) -> None:
     """Recompute the attempt's scores from its counted turns (coach overrides win)."""
     turns = attempt.counted_turns
+    _load_overrides(turns)
     if not turns:
         attempt.scores_json, attempt.total, attempt.red_line_count = None, None, 0
         return

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainer.extensions import db
 from trainer.models import DIMENSIONS, MODES, Assignment, Attempt, Cohort, GradeOverride, Turn, User
-from trainer.services import library
+from trainer.services import audit, library
 from trainer.services.attempts import summarize
 
 
@@ -105,5 +105,7 @@ def override_turn(turn: Turn, coach: User, scores: dict, comment: str) -> GradeO
     turn.overrides.append(override)     # through the collection, so summarize sees it at once
     attempt: Attempt = turn.attempt
     summarize(attempt)
+    audit.record("grade_override", f"turn:{turn.id}",
+                 {"attempt": attempt.id, "trainee": attempt.user.username, "scores": clean}, actor=coach, commit=False)
     db.session.commit()
     return override

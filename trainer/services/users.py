@@ -1,10 +1,17 @@
-"""Creating users and API tokens (shared by the CLI, the demo data and the tests)."""
+"""Accounts: creating users, API tokens, passwords, roles, and deleting one trainee's data on
+request (shared by the CLI, the admin pages, the demo data and the tests). Every change is audited."""
 from __future__ import annotations
 
 import secrets
 
+from sqlalchemy import delete, func, select
+
 from trainer.extensions import db
-from trainer.models import ROLES, ApiToken, Cohort, User
+from trainer.models import ROLES, ApiToken, Attempt, Cohort, GradeOverride, Turn, User
+from trainer.services import audit
+from trainer.sessions import revoke
+
+MIN_PASSWORD = 8
 
 
 class UserError(ValueError):
@@ -19,16 +26,85 @@ def create_user(username: str, password: str, role: str = "trainee", display_nam
         raise UserError("the username must be 1 to 64 characters")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    if len(password or "") < 8:
-        raise UserError("the password must be at least 8 characters")
+    _check_password(password)
     if User.query.filter_by(username=username).first():
         raise UserError(f"user '{username}' already exists")
     user = User(username=username, role=role, display_name=display_name or username,
                 cohort_id=cohort.id if cohort else None)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    audit.record("user_create", audit.user_target(user), f"role {role}", commit=False)
     db.session.commit()
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"the password must be at least {MIN_PASSWORD} characters")
+
+
+def set_password(user: User, password: str) -> None:
+    """Change a password; every session of the account ends (it must log in again)."""
+    _check_password(password)
+    user.set_password(password)
+    revoke(user)
+    audit.record("password_change", audit.user_target(user), commit=False)
+    db.session.commit()
+
+
+def change_role(user: User, role: str, actor: User | None = None) -> None:
+    """Give `user` another role; an admin cannot change their own, and one admin always remains."""
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if actor is not None and actor.id == user.id:
+        raise UserError("you cannot change your own role")
+    old = user.role
+    if old == role:
+        return
+    if old == "admin" and User.query.filter_by(role="admin").count() <= 1:
+        raise UserError("the last admin cannot lose the admin role")
+    if old == "trainee":
+        user.cohort_id = None          # cohorts hold trainees only
+    if old == "coach":
+        Cohort.query.filter_by(coach_id=user.id).update({Cohort.coach_id: None})
+    user.role = role
+    audit.record("role_change", audit.user_target(user), f"{old} -> {role}", actor=actor, commit=False)
+    db.session.commit()
+
+
+def data_counts(user: User) -> dict:
+    """What deleting this trainee's data would remove: attempts, turns, overrides, API tokens."""
+    attempts = select(Attempt.id).where(Attempt.user_id == user.id)
+    turns = select(Turn.id).where(Turn.attempt_id.in_(attempts))
+    count = lambda q: db.session.scalar(select(func.count()).select_from(q.subquery()))  # noqa: E731
+    return {"attempts": count(attempts), "turns": count(turns),
+            "overrides": count(select(GradeOverride.id).where(GradeOverride.turn_id.in_(turns))),
+            "api_tokens": count(select(ApiToken.id).where(ApiToken.user_id == user.id))}
+
+
+def delete_user_data(user: User, actor: User | None = None) -> dict:
+    """Delete a trainee's attempts, turns, overrides and API tokens; anonymise the account; audited."""
+    # The row stays as "deleted-<id>" with no usable password, so what others recorded about or
+    # with this account (assignments, the audit trail) still points somewhere.
+    if user.role != "trainee":
+        raise UserError(f"'{user.username}' is a {user.role}: only a trainee's data is deleted this way")
+    counts = data_counts(user)
+    attempts = select(Attempt.id).where(Attempt.user_id == user.id)
+    turns = select(Turn.id).where(Turn.attempt_id.in_(attempts))
+    for statement in (delete(GradeOverride).where(GradeOverride.turn_id.in_(turns)),
+                      delete(Turn).where(Turn.attempt_id.in_(attempts)),
+                      delete(Attempt).where(Attempt.user_id == user.id),
+                      delete(ApiToken).where(ApiToken.user_id == user.id)):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+    audit.record("user_data_delete", audit.user_target(user), counts, actor=actor, commit=False)
+    revoke(user)
+    user.username, user.display_name, user.locale, user.cohort_id = f"deleted-{user.id}", "", None, None
+    user.password_hash = "!deleted"    # matches no password
+    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    db.session.commit()
+    db.session.expire_all()
+    return counts
 
 
 def issue_token(user: User) -> str:

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from scenarios import MOOD_BANDS, TRUST_BANDS, State, band, hint
 from trainer.access import can_play_attempt, can_view_attempt
 from trainer.extensions import db
-from trainer.models import Attempt
-from trainer.services import assignments, library
+from trainer.models import Assignment, Attempt
+from trainer.services import assignments, attempts, library
 from trainer.services.attempts import AttemptError, recover, retry_turn, start_attempt, submit_reply, track_result
 from trainer.trainee.forms import ActionForm, ReplyForm, StartForm
 from trainer.trainee.pages import attempt_view, history_view
@@ -34,7 +34,7 @@ def start():
         flash(_("Could not start: %(errors)s", errors="; ".join(
             f"{k}: {', '.join(v)}" for k, v in form.errors.items())), "error")
         return redirect(url_for("trainee.catalogue"))
-    assignment_id = int(form.assignment_id.data) if (form.assignment_id.data or "").isdigit() else None
+    assignment_id = _cohort_assignment_id(form.assignment_id.data)
     try:
         attempt = start_attempt(current_user, form.scenario_id.data, form.mode.data,
                                 track_id=form.track_id.data or None, assignment_id=assignment_id)
@@ -44,8 +44,18 @@ def start():
     return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
 
 
+def _cohort_assignment_id(raw) -> int | None:
+    """The posted assignment id if it names work given to this trainee's cohort, else None: the
+    field comes from the browser, so a made-up, foreign or out-of-range id is not stored."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or current_user.cohort_id is None:
+        return None
+    assignment = db.session.get(Assignment, int(raw))
+    return assignment.id if assignment is not None and assignment.cohort_id == current_user.cohort_id else None
+
+
 def _own_attempt(attempt_id: int, play: bool = False) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = attempts.load(attempt_id)   # with turns and overrides: the page shows them all
     if attempt is None:
         abort(404)
     allowed = can_play_attempt(current_user, attempt) if play else can_view_attempt(current_user, attempt)
@@ -124,4 +134,6 @@ def language(lang: str):
         session["lang"] = lang
     back = urlsplit(request.referrer or "")
     same_site = back.netloc in ("", request.host)
-    return redirect(back.path if same_site and back.path.startswith("/") else url_for("auth.index"))
+    # "//host/..." is a path to urlsplit but another site to a browser
+    local = back.path.startswith("/") and not back.path.startswith(("//", "/\\"))
+    return redirect(back.path if same_site and local else url_for("auth.index"))

@@ -1,0 +1,62 @@
+"""The audit log: one call records who did what to what, when and from where; admins page through it."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Optional
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import delete, select
+
+from trainer.extensions import db
+from trainer.models import AuditEvent, User
+
+ACTIONS = ("login", "login_failed", "lockout", "unlock", "logout", "password_change", "role_change",
+           "user_create", "user_data_delete", "grade_override", "csv_export", "retention_run")
+PAGE_SIZE = 50
+
+
+def _who(actor: Optional[User]) -> tuple:
+    """(id, name) of whoever acts: the given user, the logged-in user, a visitor, or the CLI."""
+    if actor is not None:
+        return actor.id, actor.username
+    if not has_request_context():
+        return None, "cli"
+    if current_user.is_authenticated:
+        return current_user.id, current_user.username
+    return None, "anonymous"
+
+
+def record(action: str, target: str = "", detail: str | dict = "", actor: Optional[User] = None,
+           commit: bool = True) -> AuditEvent:
+    """Add one event (committed unless commit=False, when it joins the caller's transaction)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action '{action}'")
+    if isinstance(detail, dict):
+        detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    actor_id, actor_name = _who(actor)
+    event = AuditEvent(actor_id=actor_id, actor=actor_name[:64], action=action, target=target[:128],
+                       detail=detail, ip=request.remote_addr if has_request_context() else None)
+    db.session.add(event)
+    if commit:
+        db.session.commit()
+    return event
+
+
+def user_target(user: User | str) -> str:
+    """How events name an account: user:<username>."""
+    return "user:" + (user if isinstance(user, str) else user.username)
+
+
+def events_page(action: Optional[str] = None, page: int = 1, per_page: int = PAGE_SIZE):
+    """Newest events first, optionally of one action: a Flask-SQLAlchemy Pagination."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def prune(before: datetime) -> int:
+    """Delete events older than `before`; returns how many (the caller commits)."""
+    return db.session.execute(delete(AuditEvent).where(AuditEvent.at < before)).rowcount

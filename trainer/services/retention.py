@@ -1,0 +1,34 @@
+"""Data retention: delete attempts (with their turns and coach overrides) and, on a longer clock,
+audit events older than a number of days; the run itself is audited."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import delete, func, select
+
+from trainer.extensions import db
+from trainer.models import Attempt, GradeOverride, Turn, utcnow
+from trainer.services import audit
+
+
+def apply_retention(days: int, audit_days: Optional[int] = None, now: Optional[datetime] = None) -> dict:
+    """Delete attempts idle over `days` days and audit events over `audit_days`; returns the counts."""
+    if days < 1 or (audit_days is not None and audit_days < 1):
+        raise ValueError("retention periods are whole days, at least 1")
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    old = select(Attempt.id).where(func.coalesce(Attempt.finished_at, Attempt.started_at) < cutoff)
+    turns = select(Turn.id).where(Turn.attempt_id.in_(old))
+    deleted = {}
+    for name, model, where in (("overrides", GradeOverride, GradeOverride.turn_id.in_(turns)),
+                               ("turns", Turn, Turn.attempt_id.in_(old)),
+                               ("attempts", Attempt, Attempt.id.in_(old))):
+        result = db.session.execute(delete(model).where(where), execution_options={"synchronize_session": False})
+        deleted[name] = result.rowcount
+    deleted["audit_events"] = audit.prune(now - timedelta(days=audit_days)) if audit_days else 0
+    detail = {**deleted, "days": days, "audit_days": audit_days, "before": cutoff.strftime("%Y-%m-%d %H:%M")}
+    audit.record("retention_run", "", detail, commit=False)
+    db.session.commit()
+    db.session.expire_all()
+    return deleted
