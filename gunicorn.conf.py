@@ -3,8 +3,8 @@
 Every setting can be changed from the environment without editing this file:
   RMTRAINER_BIND       where to listen (default 127.0.0.1:8000; behind a reverse proxy keep it
                        on loopback or a private interface); PORT alone gives 0.0.0.0:$PORT
-  WEB_CONCURRENCY      worker processes (default: 2 per core, plus 1)
-  RMTRAINER_THREADS    threads per worker (default 4)
+  WEB_CONCURRENCY      worker processes (default: 1 per core, plus 1)
+  RMTRAINER_THREADS    threads per worker (default 2)
   RMTRAINER_ACCESS_LOG access log file, "-" for stdout (default), "" for none
   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)
 """
@@ -20,16 +20,18 @@ bind = [os.environ.get("RMTRAINER_BIND")
         or (f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000")]
 
 # --- how many -------------------------------------------------------------------------------
-# A turn is ~10 ms of Python (grading, the ORM, JSON) plus a few database round trips. Python
-# holds the GIL while it computes, so parallelism comes from processes: 2 per core (one
-# computes while the other waits on PostgreSQL) plus 1 spare, i.e. 5 on a 2-core server. The
-# threads of a worker overlap database waits and slow clients (gthread keeps idle keep-alive
-# connections off the workers). Each worker opens its own database pool (DB_POOL_SIZE, see
-# trainer/config.py): keep workers x (pool size + overflow) x app servers below PostgreSQL's
-# max_connections (100 by default), or put PgBouncer in front of it.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+# A turn costs ~10 ms of Python (grading, the ORM, JSON) and a few database round trips. Python
+# holds the GIL while it computes, so parallelism comes from processes, and every extra runnable
+# thread costs GIL hand-offs and context switches: on 2 cores, 3 workers x 2 threads served 100
+# trainees with p95 160 ms where 5 x 4 (the usual "2 per core + 1", 4 threads) gave 520 ms and
+# 5 x 1 collapsed (benchmarks/load_test.py, same machine and load). So: one worker per core plus
+# one, two threads each (one computes while the other waits on PostgreSQL); gthread keeps idle
+# keep-alive connections off the threads. Each worker opens its own database pool
+# (RMTRAINER_DB_POOL_SIZE, see trainer/config.py): keep servers x workers x (pool size +
+# overflow) below PostgreSQL's max_connections (100 by default), or put PgBouncer in front.
+workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
 worker_class = "gthread"
-threads = int(os.environ.get("RMTRAINER_THREADS") or 4)
+threads = int(os.environ.get("RMTRAINER_THREADS") or 2)
 
 # Load the app (config, scenario library, grading rules) once in the master, then fork: the
 # workers start at once, share that memory copy-on-write, and a broken config or an

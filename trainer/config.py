@@ -14,8 +14,8 @@ def from_env(instance_path: str) -> dict:
         engine = {
             "pool_pre_ping": True,    # test a pooled connection before use: a restarted server
             "pool_recycle": 1800,     # ...or one a firewall dropped costs a reconnect, not an error
-            # Per worker process; gunicorn.conf.py runs 4 threads a worker, so 5 covers them and
-            # overflow absorbs bursts. workers x (size + overflow) must stay below max_connections.
+            # Per worker process (gunicorn.conf.py: 2 threads a worker; connections open on
+            # demand). servers x workers x (size + overflow) must stay below max_connections.
             "pool_size": int(os.environ.get("RMTRAINER_DB_POOL_SIZE") or 5),
             "max_overflow": int(os.environ.get("RMTRAINER_DB_MAX_OVERFLOW") or 5),
             "pool_timeout": 10,       # waiting longer for a free connection answers 503
