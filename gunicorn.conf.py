@@ -22,11 +22,12 @@ bind = [os.environ.get("RMTRAINER_BIND")
 # --- how many -------------------------------------------------------------------------------
 # A turn costs ~10 ms of Python (grading, the ORM, JSON) and a few database round trips. Python
 # holds the GIL while it computes, so parallelism comes from processes, and every extra runnable
-# thread costs GIL hand-offs and context switches: on 2 cores, 3 workers x 2 threads served 100
-# trainees with p95 160 ms where 5 x 4 (the usual "2 per core + 1", 4 threads) gave 520 ms and
-# 5 x 1 collapsed (benchmarks/load_test.py, same machine and load). So: one worker per core plus
-# one, two threads each (one computes while the other waits on PostgreSQL); gthread keeps idle
-# keep-alive connections off the threads. Each worker opens its own database pool
+# thread costs GIL hand-offs and context switches. Measured with benchmarks/load_test.py on 2
+# cores, 100 trainees, turn p95: 40 ms with 3 workers x 2 threads vs 43 ms with 5 x 4 (the usual
+# "2 per core + 1") on an idle machine, but 160-180 ms vs 520-620 ms while other work kept one
+# core busy; 5 x 1 could not keep up. So: one worker per core plus one, two threads each (one
+# computes while the other waits on PostgreSQL); gthread keeps idle keep-alive connections off
+# the threads. Each worker opens its own database pool
 # (RMTRAINER_DB_POOL_SIZE, see trainer/config.py): keep servers x workers x (pool size +
 # overflow) below PostgreSQL's max_connections (100 by default), or put PgBouncer in front.
 workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
