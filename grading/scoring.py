@@ -8,7 +8,7 @@ from __future__ import annotations
 
 WEIGHTS = {"etiquette": 0.20, "structure": 0.25, "empathy": 0.25, "compliance": 0.30}
 RED_LINE_CAP = 30   # any red line caps the total here: below the pass band, whatever else was good
-GAMING_CAP = 35     # a reply that games the grader never leaves the lowest bands
+GAMING_CAP = 15     # a reply that games the grader stays in the lowest band (score // 20 == 0)
 
 # Ceilings per whole-reply flag: (etiquette, structure, empathy, compliance).
 FLAG_CAPS = {

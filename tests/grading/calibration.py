@@ -1,11 +1,17 @@
-"""Measure the grader against the hand-labelled golden set.
+"""Measure the grader against hand-labelled replies, with the figures a trainee would feel.
 
-Run `python tests/grading/calibration.py` to print the figures; test_calibration.py asserts floors.
+`python tests/grading/calibration.py golden tuned1 tuned2 [-v]` prints, per set: pairwise ranking
+per dimension, band agreement (score // 20 against the level, exact and within one), red-line
+recall and false red lines per category, gaming replies in the lowest band, and the script gap.
+`--ledger blind/r1` appends a set's first-contact figures to tests/grading/blind/LEDGER.md.
 """
 from __future__ import annotations
 
+import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 
@@ -18,8 +24,11 @@ if str(ROOT) not in sys.path:
 
 from grading import DIMENSIONS, Context, grade  # noqa: E402
 
-GOLDEN = Path(__file__).parent / "golden"
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+LEDGER = HERE / "blind" / "LEDGER.md"
 _S2T = opencc.OpenCC("s2t")
+SETS = ("golden", "tuned1", "tuned2")
 
 
 @dataclass
@@ -35,21 +44,24 @@ class Case:
 
 @dataclass
 class Figures:
+    n: int = 0
+    situations: int = 0
     pairwise: dict = field(default_factory=dict)      # dimension -> (accuracy, pairs)
+    band_exact: dict = field(default_factory=dict)    # dimension -> share with score // 20 == level
+    band_within1: dict = field(default_factory=dict)  # dimension -> share within one band
     recall: float = 0.0
     recall_n: int = 0
     category_recall: float = 0.0
+    per_category: dict = field(default_factory=dict)  # category -> (found, violations, false hits)
     false_red: float = 0.0
     clean_n: int = 0
     gaming_max: int = 0
     gaming_n: int = 0
+    gaming_lowest: float = 1.0                          # share of gaming replies with total < 20
     script_max_gap: int = 0
     misses: list = field(default_factory=list)
     false_hits: list = field(default_factory=list)
     inversions: dict = field(default_factory=dict)
-
-
-SETS = ("golden", "holdout", "holdout2")
 
 
 def load_cases(folder: Path | None = None) -> list:
@@ -64,29 +76,38 @@ def load_cases(folder: Path | None = None) -> list:
     return cases
 
 
-def measure(cases=None) -> Figures:
-    """Pairwise ranking accuracy per dimension, red-line recall, false red lines, gaming, scripts."""
-    cases = cases or load_cases()
-    reports = {c.id: grade(c.reply, c.context) for c in cases}
-    fig = Figures()
-    by_sit = {}
+def _pairwise(cases, reports, dim):
+    by_sit, good, total, inv = {}, 0.0, 0, []
     for c in cases:
         by_sit.setdefault(c.situation, []).append(c)
+    for group in by_sit.values():
+        for a, b in combinations(group, 2):
+            if abs(a.labels[dim] - b.labels[dim]) < 2:
+                continue
+            hi, lo = (a, b) if a.labels[dim] > b.labels[dim] else (b, a)
+            sh, sl = reports[hi.id].scores[dim], reports[lo.id].scores[dim]
+            total += 1
+            good += 1 if sh > sl else 0.5 if sh == sl else 0
+            if sh <= sl:
+                inv.append((hi.id, sh, lo.id, sl))
+    return (good / total if total else 1.0, total), inv
+
+
+def band(score: int) -> int:
+    """The rubric level a 0-100 score shows a trainee (0-19 → 0 … 80-100 → 4)."""
+    return min(4, max(0, score) // 20)
+
+
+def measure(cases=None, script_gap: bool = True) -> Figures:
+    """All the figures of one labelled set (see the module docstring)."""
+    cases = cases or load_cases()
+    reports = {c.id: grade(c.reply, c.context) for c in cases}
+    fig = Figures(n=len(cases), situations=len({c.situation for c in cases}))
     for dim in DIMENSIONS:
-        good = total = 0.0
-        inv = []
-        for group in by_sit.values():
-            for a, b in combinations(group, 2):
-                if abs(a.labels[dim] - b.labels[dim]) < 2:
-                    continue
-                hi, lo = (a, b) if a.labels[dim] > b.labels[dim] else (b, a)
-                sh, sl = reports[hi.id].scores[dim], reports[lo.id].scores[dim]
-                total += 1
-                good += 1 if sh > sl else 0.5 if sh == sl else 0
-                if sh <= sl:
-                    inv.append((hi.id, sh, lo.id, sl))
-        fig.pairwise[dim] = (good / total if total else 1.0, int(total))
-        fig.inversions[dim] = inv
+        fig.pairwise[dim], fig.inversions[dim] = _pairwise(cases, reports, dim)
+        diffs = [abs(band(reports[c.id].scores[dim]) - c.labels[dim]) for c in cases]
+        fig.band_exact[dim] = sum(d == 0 for d in diffs) / max(1, len(diffs))
+        fig.band_within1[dim] = sum(d <= 1 for d in diffs) / max(1, len(diffs))
     red = [c for c in cases if c.red_lines]
     found = [c for c in red if reports[c.id].red_lines]
     fig.recall, fig.recall_n = len(found) / max(1, len(red)), len(red)
@@ -97,45 +118,75 @@ def measure(cases=None) -> Figures:
     false = [c for c in clean if reports[c.id].red_lines]
     fig.false_red, fig.clean_n = len(false) / max(1, len(clean)), len(clean)
     fig.false_hits = [(c.id, [(f.category, f.text) for f in reports[c.id].red_lines], c.reply) for c in false]
+    cats = Counter(cat for c in red for cat in c.red_lines)
+    for cat in sorted(cats | Counter(f.category for c in false for f in reports[c.id].red_lines)):
+        hit = sum(1 for c in red if cat in c.red_lines and reports[c.id].red_lines)
+        fp = sum(1 for c in false if cat in {f.category for f in reports[c.id].red_lines})
+        fig.per_category[cat] = (hit, cats[cat], fp)
     gaming = [c for c in cases if c.gaming]
     fig.gaming_n = len(gaming)
     fig.gaming_max = max((reports[c.id].total for c in gaming), default=0)
-    gaps = []
-    for c in cases:
-        trad = grade(_S2T.convert(c.reply), c.context)
-        simp = reports[c.id]
-        gaps.append(max([abs(trad.total - simp.total)] + [abs(trad.scores[d] - simp.scores[d]) for d in DIMENSIONS]))
-    fig.script_max_gap = max(gaps, default=0)
+    fig.gaming_lowest = sum(reports[c.id].total < 20 for c in gaming) / max(1, len(gaming))
+    if script_gap:
+        gaps = []
+        for c in cases:
+            trad, simp = grade(_S2T.convert(c.reply), c.context), reports[c.id]
+            gaps.append(max([abs(trad.total - simp.total)]
+                            + [abs(trad.scores[d] - simp.scores[d]) for d in DIMENSIONS]))
+        fig.script_max_gap = max(gaps, default=0)
     return fig
 
 
+def summary(name: str, fig: Figures) -> str:
+    """The figures as a Markdown block (used for the terminal and the ledger)."""
+    out = [f"{fig.n} replies in {fig.situations} situations ({name})", "",
+           "| dimension | pairwise | band exact | band within one |", "|---|---|---|---|"]
+    for dim in DIMENSIONS:
+        acc, n = fig.pairwise[dim]
+        out.append(f"| {dim} | {acc:.3f} ({n} pairs) | {fig.band_exact[dim]:.3f} | {fig.band_within1[dim]:.3f} |")
+    out += ["", f"- red-line recall {fig.recall:.3f} ({fig.recall_n} violations); category recall "
+                f"{fig.category_recall:.3f}",
+            f"- false red lines on clean replies {fig.false_red:.3f} ({fig.clean_n} clean replies)",
+            f"- gaming replies in the lowest band {fig.gaming_lowest:.2f} ({fig.gaming_n}; highest total "
+            f"{fig.gaming_max})",
+            f"- traditional vs simplified: largest score gap {fig.script_max_gap}", "",
+            "| category | found / violations | false red lines on clean replies |", "|---|---|---|"]
+    for cat, (hit, n, fp) in fig.per_category.items():
+        out.append(f"| {cat} | {hit} / {n} | {fp} |")
+    return "\n".join(out)
+
+
+def write_ledger(name: str, fig: Figures, note: str = "") -> None:
+    """Append one first-contact measurement to the committed ledger (date, commit, figures)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "grading"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    head = f"\n## {name} — first contact, {date.today().isoformat()}, commit {commit}{' + uncommitted grading changes' if dirty else ''}\n\n"
+    with LEDGER.open("a", encoding="utf-8") as f:
+        f.write(head + (note + "\n\n" if note else "") + summary(name, fig) + "\n")
+
+
 def main():
-    """Print the calibration figures (of the set named as an argument, default golden)."""
-    names = [a for a in sys.argv[1:] if not a.startswith("-")] or ["golden"]
-    for name in names:
-        report(name)
-
-
-def report(name: str):
-    """Print one set's figures, and with -v the cases behind any shortfall."""
-    cases = load_cases(Path(__file__).parent / name)
-    fig = measure(cases)
-    print(f"== {name}")
-    print(f"{len(cases)} replies in {len({c.situation for c in cases})} situations")
-    for dim, (acc, n) in fig.pairwise.items():
-        print(f"pairwise ranking accuracy {dim:<11} {acc:.3f}  ({n} pairs)")
-    print(f"red-line recall {fig.recall:.3f} ({fig.recall_n} replies); category recall {fig.category_recall:.3f}")
-    print(f"false red lines on clean replies {fig.false_red:.3f} ({fig.clean_n} clean replies)")
-    print(f"gaming replies: {fig.gaming_n}, highest total {fig.gaming_max}")
-    print(f"traditional vs simplified: largest score gap {fig.script_max_gap}")
-    if "-v" in sys.argv:
-        for m in fig.misses:
-            print("MISS", m)
-        for m in fig.false_hits:
-            print("FALSE", m)
-        for dim, inv in fig.inversions.items():
-            for x in inv:
-                print("INV", dim, x)
+    """Print the calibration figures of the sets named as arguments (default golden)."""
+    args = sys.argv[1:]
+    if "--ledger" in args:
+        name = args[args.index("--ledger") + 1]
+        fig = measure(load_cases(HERE / name))
+        write_ledger(name, fig)
+        print(summary(name, fig))
+        return
+    for name in [a for a in args if not a.startswith("-")] or ["golden"]:
+        fig = measure(load_cases(HERE / name))
+        print("== " + summary(name, fig) + "\n")
+        if "-v" in args:
+            for m in fig.misses:
+                print("MISS", m)
+            for m in fig.false_hits:
+                print("FALSE", m)
+            for dim, inv in fig.inversions.items():
+                for x in inv:
+                    print("INV", dim, x)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The grader against hand-labelled replies. `golden/` (180 replies) is the calibration set the
-rules were tuned on; `holdout/` and `holdout2/` were written later by authors who never saw the
-rules or the golden set (see tests/grading/golden/README.md for what was tuned on what).
-Floors: the issue's acceptance bars on the golden set, somewhat lower on the held-out sets.
-`python tests/grading/calibration.py golden holdout holdout2 [-v]` prints the measured figures."""
+"""The grader against hand-labelled development data. `golden/` (180 replies) is the set the rules
+were tuned on; `tuned1/` and `tuned2/` were blind once and have been tuned on since (see
+tests/grading/golden/README.md). Floors belong on development data only: never on a blind set
+after the fact (tests/grading/blind/ holds those, with the ledger of their first contact).
+`python tests/grading/calibration.py golden tuned1 tuned2 [-v]` prints the measured figures."""
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,8 @@ from grading import DIMENSIONS, KINDS
 HERE = Path(__file__).parent
 FLOORS = {  # set: (pairwise accuracy, red-line recall, false red-line rate)
     "golden": (0.90, 0.95, 0.05),
-    "holdout": (0.85, 0.90, 0.05),
-    "holdout2": (0.85, 0.90, 0.05),
+    "tuned1": (0.85, 0.90, 0.05),
+    "tuned2": (0.85, 0.90, 0.05),
 }
 
 
@@ -49,9 +49,15 @@ def test_false_red_lines_on_clean_replies(measured):
     assert figures.false_red <= FLOORS[name][2], figures.false_hits
 
 
-def test_gaming_replies_score_40_or_less(measured):
+def test_gaming_replies_land_in_the_lowest_band(measured):
     name, figures = measured
-    assert figures.gaming_n >= 3 and figures.gaming_max <= 40
+    assert figures.gaming_n >= 3 and figures.gaming_max < 20
+
+
+@pytest.mark.parametrize("dimension", DIMENSIONS)
+def test_band_a_trainee_sees_is_within_one_level_of_the_trainers(measured, dimension):
+    name, figures = measured
+    assert figures.band_within1[dimension] >= 0.85, (dimension, figures.band_within1)
 
 
 def test_traditional_script_scores_within_two_points(measured):
