@@ -11,6 +11,7 @@ from grading.model import Context, Finding, Report
 from grading.normalize import normalize, pattern_to_simplified, to_simplified
 from grading.rules import Doc, PhraseRule
 from grading.text import Reading
+from grading.wordseg import boundaries
 
 _INVESTMENT_TALK = re.compile(r"理财|基金|私募|信托|净值|股票")
 # Moves any courtesy string makes: they show manners, not an answer.
@@ -26,10 +27,12 @@ def _rules():
 
 @lru_cache(maxsize=256)
 def _forbidden_rule(pattern: str, message: str, category, dimension: str) -> PhraseRule:
+    # A scenario author's or caller's regex: run with bounded work (UnsafePattern if it cannot be)
+    from grading.safe_regex import BoundedPhraseRule
     level = "red_line" if category else "warning"
-    return PhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
-                      category=category, penalty=25, cap=45 if not category else None,
-                      patterns=(pattern_to_simplified(pattern),))
+    return BoundedPhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
+                             category=category, penalty=25, cap=45 if not category else None,
+                             patterns=(pattern_to_simplified(pattern),))
 
 
 def _satisfied(group: str, moves: set) -> bool:
@@ -65,7 +68,7 @@ def grade(reply: str, context: Context | None = None) -> Report:
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
-              chars=frozenset(norm.text))
+              chars=frozenset(norm.text), bounds=boundaries(norm.text))
 
     findings = []
     for rule in rules:

@@ -19,6 +19,7 @@ class Doc:
     context: object     # grading.model.Context
     customer: str       # the customer's line, normalized
     chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
+    bounds: frozenset = frozenset()  # word boundaries (grading.wordseg), so terms match whole words
 
 
 @dataclass
@@ -82,10 +83,28 @@ def _parts(patterns) -> tuple:
     return tuple((re.compile(p), anchor_chars(p)) for p in patterns)
 
 
-def _matches(parts, doc) -> list:
-    """Non-overlapping matches of any part, leftmost first, longest first at one position."""
+def _on_words(m, doc) -> bool:
+    """A match starts between words (能帮您 is not in 不能帮您, 整流水 not in 完整流水); a short one
+    also ends between words (滚 is not in 滚动). A long phrase may end inside a word jieba made
+    longer (查询 in 查询这笔): its end says less about what the trainee meant than its start."""
+    if not doc.bounds:
+        return True
+    return m.start() in doc.bounds and (m.end() - m.start() > 2 or m.end() in doc.bounds)
+
+
+def _not_negated_inside_word(m, doc) -> bool:
+    """For good moves: a match may start inside a word (感谢 in 感谢您, 先生 in 王先生), but not
+    right after a negator fused to it (能帮您 in 不能帮您)."""
+    return m.start() in doc.bounds or m.start() == 0 or doc.reading.text[m.start() - 1] not in "不没未别无非"
+
+
+def _matches(parts, doc, whole_words: bool = True) -> list:
+    """Non-overlapping matches of any part, leftmost first, longest first at one position;
+    forbidden phrases must sit on word boundaries, good moves must not be negated inside a word."""
     text = doc.reading.text
-    found = [m for rx, anchor in parts if not _absent(anchor, doc) for m in rx.finditer(text)]
+    keep = _on_words if whole_words else _not_negated_inside_word
+    found = [m for rx, anchor in parts if not _absent(anchor, doc) for m in rx.finditer(text)
+             if not doc.bounds or keep(m, doc)]
     found.sort(key=lambda m: (m.start(), -m.end()))
     return found
 
@@ -108,7 +127,9 @@ class PhraseRule(Rule):
                     re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管|分红|(?<!存款)保险|保单|年金|万能险")),
     }
 
-    _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)")
+    # "存单不是理财" speaks of a deposit; "比定期高", "跟存款一样" compare a product with one.
+    _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)|"
+                         r"(比|跟|和|与|同|像|胜过|高于|超过|不输)(银行)?(的)?(定期|存款|存单|活期|国债)")
 
     def __post_init__(self):
         self._parts = _parts(self.patterns)
@@ -127,7 +148,11 @@ class PhraseRule(Rule):
             nxt = r.sentences[min(r.sentence_index(m.start()) + 1, len(r.sentences) - 1)]
             if self._after.search(text, m.end(), nxt.end):
                 return True
-        if self._sentence and self._sentence.search(text, sentence.start, sentence.end):
+        # The excusing words must stand in the match's own clause or after it in the sentence
+        # ("私下签协议，恰恰是非法集资的特征"): an earlier clause does not excuse a promise
+        # ("我如实说，这款保本").
+        clause = r.clause_at(m.start())
+        if self._sentence and self._sentence.search(text, clause.start, sentence.end):
             return True
         if self.exempt_subject:
             return self._about_exempt_subject(doc, text[sentence.start:m.start()] + text[m.end():sentence.end])
@@ -141,8 +166,8 @@ class PhraseRule(Rule):
             return bool(about.search(sentence_rest)) and not not_about.search(sentence_rest)
         for scope in (doc.reading.text, doc.customer):   # the reply first, then what was asked
             scope = self._DENIED.sub("", scope)
-            if about.search(scope):
-                return scope is doc.customer or not not_about.search(scope)
+            if about.search(scope):   # a deposit in scope excuses only if no fund is too
+                return not not_about.search(scope)
             if not_about.search(scope):
                 return False
         return False
@@ -174,7 +199,7 @@ class MoveRule(Rule):
     def find(self, doc: Doc) -> list:
         """The first place the move is made, as a `good` finding."""
         r = doc.reading
-        for m in _matches(self._parts, doc):
+        for m in _matches(self._parts, doc, whole_words=False):
             if m.end() == m.start():
                 continue
             if self.negation and r.negated(m.start(), m.end()):

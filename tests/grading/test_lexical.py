@@ -1,0 +1,46 @@
+"""Lexical accidents a trainee would feel: words found inside other words, negations that are not,
+excuses that reach too far. Each case is a real reply and what the trainee should see."""
+import pytest
+
+from grading import Context, grade
+
+
+def red(reply, **ctx):
+    return {f.category for f in grade(reply, Context(**ctx)).red_lines}
+
+
+def rules(reply, **ctx):
+    return {f.rule for f in grade(reply, Context(**ctx)).findings}
+
+
+def test_roll_over_product_is_not_an_insult():
+    assert "etiquette.Insult" not in rules("这款是滚动发行的产品，每月都有新的一期。", kind="product_sale")
+
+
+def test_complete_statements_are_not_padded_statements():
+    assert "falsify" not in red("请您提供近半年完整流水，我们按真实情况帮您重新申请。", kind="loan_rejection")
+
+
+def test_cannot_help_is_not_an_offer_of_help():
+    moves = grade("这个我不能帮您办，规定不允许。", Context(kind="general")).moves
+    assert "options" not in moves and "ownership" not in moves
+
+
+@pytest.mark.parametrize("reply", ["不光保本，收益还比定期高。", "这款基金不只保本，还能稳赚。"])
+def test_not_only_is_not_a_negation(reply):
+    assert "guarantee" in red(reply, kind="product_sale", customer_risk="C3", product_risk="R3")
+
+
+def test_a_deposit_elsewhere_does_not_excuse_a_fund_promise():
+    ctx = dict(kind="product_sale", customer_line="我定期到期了，听说这个基金不错，会不会亏？")
+    assert "guarantee" in red("这个基金保本的，您放心买。", **ctx)
+    assert not red("大额存单是存款，保本保息，受存款保险保障。", kind="product_sale")
+
+
+def test_refutation_in_other_words_is_read_as_a_refutation():
+    assert not red("网上说这个基金保本，这种说法不对，基金净值会波动，可能亏损。", kind="product_sale")
+
+
+def test_excusing_words_in_an_earlier_clause_do_not_excuse():
+    assert "suitability" in red("我如实跟您讲，测评那几题选C就能到C4，这个R4的基金您就能买了。",
+                                kind="product_sale", customer_risk="C2", product_risk="R4")
