@@ -54,6 +54,11 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def is_active(self) -> bool:
+        """False once the account is anonymised (deleted): it may not log in or use API tokens."""
+        return not (self.password_hash or "").startswith("!")
+
+    @property
     def name(self) -> str:
         """What pages call this person."""
         return self.display_name or self.username

@@ -9,6 +9,8 @@ from typing import Optional
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from sqlalchemy import case, or_, update
+
 from trainer.extensions import db
 from trainer.models import PASSWORD_METHOD, User, utcnow
 from trainer.services import audit
@@ -33,9 +35,8 @@ def authenticate(username: str, password: str, now: Optional[datetime] = None) -
     """The user when the password is right and the account is not locked; else None (audited)."""
     now = now or utcnow()
     username = (username or "").strip()
-    # FOR UPDATE (PostgreSQL): parallel guesses at one account are counted one after another.
-    user = User.query.filter_by(username=username).with_for_update().first()
-    if user is None:
+    user = User.query.filter_by(username=username).first()
+    if user is None or not user.is_active:
         _spend_hash_time(password)
         audit.record("login_failed", audit.user_target(username[:64]), "unknown user")
         return None
@@ -46,25 +47,41 @@ def authenticate(username: str, password: str, now: Optional[datetime] = None) -
     if not right:
         _count_failure(user, now)
         return None
-    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    # Reset the count only if no parallel failure has locked the account meanwhile.
+    reset = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=0, failed_since=None, locked_until=None)
+        .execution_options(synchronize_session=False))
+    if reset.rowcount != 1:
+        db.session.rollback()
+        audit.record("login_failed", audit.user_target(user), "account locked")
+        return None
+    db.session.refresh(user)
     return user
 
 
 def _count_failure(user: User, now: datetime) -> None:
     """Count a wrong password in the current window; lock the account when the count is reached."""
+    # One UPDATE ... RETURNING counts the failure in the database itself, so parallel guesses are
+    # all counted on SQLite too (where SELECT ... FOR UPDATE is a no-op): no read-modify-write.
     config = current_app.config
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    if user.failed_since is None or now - user.failed_since > window:
-        user.failed_logins, user.failed_since = 0, now
-    user.failed_logins += 1
+    window_start = now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    expired = or_(User.failed_since.is_(None), User.failed_since < window_start)
+    count = db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_logins=case((expired, 1), else_=User.failed_logins + 1),
+                failed_since=case((expired, now), else_=User.failed_since))
+        .returning(User.failed_logins).execution_options(synchronize_session=False)).scalar_one()
     audit.record("login_failed", audit.user_target(user),
-                 f"wrong password ({user.failed_logins} of {config['LOGIN_MAX_FAILURES']})", commit=False)
-    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
-        user.failed_logins, user.failed_since = 0, None
-        audit.record("lockout", audit.user_target(user),
-                     f"locked until {user.locked_until:%Y-%m-%d %H:%M} UTC", commit=False)
+                 f"wrong password ({count} of {config['LOGIN_MAX_FAILURES']})", commit=False)
+    if count >= config["LOGIN_MAX_FAILURES"]:
+        until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(locked_until=until, failed_logins=0, failed_since=None)
+                           .execution_options(synchronize_session=False))
+        audit.record("lockout", audit.user_target(user), f"locked until {until:%Y-%m-%d %H:%M} UTC", commit=False)
     db.session.commit()
+    db.session.expire(user)
 
 
 def unlock(user: User) -> None:
