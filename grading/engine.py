@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from grading import detectors, scoring
+from grading import detectors, scoring, verdicts
+from grading.conversation import read_request, read_stance
 from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
@@ -76,10 +77,11 @@ def grade(reply: str, context: Context | None = None) -> Report:
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
         findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension).find(doc))
+    text = norm.text
+    reading = _read_conversation(doc, ctx, customer, findings)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
 
-    text = norm.text
     flags = _flags(text, ctx, profile, customer, findings)
     groups = list(ctx.expected_moves or profile["moves"])
     done = [g for g in groups if _satisfied(g, moves)]
@@ -105,9 +107,25 @@ def grade(reply: str, context: Context | None = None) -> Report:
     missing = [g for g in groups if g not in done] + missing_key + missing_minor
     missing = list(dict.fromkeys(missing))
     report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
-                    missing_moves=missing, flags=flags)
+                    missing_moves=missing, flags=flags, reading=reading)
     report.feedback = feedback(report, by_move)
     return report
+
+
+def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) -> dict:
+    """Read the request and the reply's stance; add the red lines that reading and the model find."""
+    earlier = tuple(to_simplified(h) for h in ctx.history)
+    request = read_request(customer, ctx.kind, earlier)
+    feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
+    stance = read_stance(doc.reading.text, request, feats)
+    if doc.reading.text.strip():
+        findings.extend(verdicts.red_lines(doc, request, stance, probs, thresholds, findings))
+    return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
+            "request_cue": request.cue, "request_cues": list(request.model_cues),
+            "request_carried": request.carried,
+            "stance": stance.stance.id, "stance_confidence": round(stance.confidence, 3),
+            "stance_cues": list(stance.cues),
+            "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}
 
 
 def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> list:

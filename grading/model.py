@@ -39,6 +39,7 @@ class Context:
     forbidden: tuple = ()               # ForbiddenItem, added by a scenario step
     model_answer: Optional[str] = None
     customer_age: Optional[int] = None  # 65+ asks for extra care in a sale
+    history: tuple = ()                 # the customer's earlier lines in this conversation, oldest first
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -60,7 +61,7 @@ class Context:
         """Build a context from the batch format's `context` object (unknown keys are errors)."""
         data = dict(data or {})
         allowed = {"kind", "customer_risk", "product_risk", "customer_line", "expected_moves",
-                   "forbidden", "model_answer", "customer_age"}
+                   "forbidden", "model_answer", "customer_age", "history"}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ContextError(f"unknown context key(s): {', '.join(unknown)}")
@@ -68,7 +69,10 @@ class Context:
             f if isinstance(f, ForbiddenItem) else ForbiddenItem(**f) for f in data.pop("forbidden", ()) or ()
         )
         moves = tuple(data.pop("expected_moves", ()) or ())
-        return cls(forbidden=forbidden, expected_moves=moves, **data)
+        history = data.pop("history", ()) or ()
+        if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
+            raise ContextError("history must be a list of the customer's earlier lines (strings)")
+        return cls(forbidden=forbidden, expected_moves=moves, history=tuple(history), **data)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class Finding:
     category: Optional[str] = None   # red-line category
     source: str = ""                 # regulation or standard a compliance rule cites
     move: Optional[str] = None       # the move id a `good` finding proves
+    request: Optional[str] = None    # the customer's request a conversation finding answers
+    cues: tuple = ()                 # the learned model's strongest features behind a decision
+    confidence: Optional[float] = None  # the model's probability, when a model decided
 
     def to_dict(self) -> dict:
         """JSON-ready form used by the batch output and the API."""
@@ -97,6 +104,12 @@ class Finding:
             d["source"] = self.source
         if self.move:
             d["move"] = self.move
+        if self.request:
+            d["request"] = self.request
+        if self.cues:
+            d["cues"] = list(self.cues)
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 3)
         return d
 
 
@@ -110,6 +123,7 @@ class Report:
     missing_moves: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
     flags: list = field(default_factory=list)   # e.g. "empty", "gibberish", "echo", "off_topic"
+    reading: dict = field(default_factory=dict)  # the request, the stance and the model's view (--explain)
 
     @property
     def red_lines(self) -> list:
@@ -137,4 +151,5 @@ class Report:
                 "violations": self.violations(),
                 "findings": [f.to_dict() for f in self.findings],
                 "missing_moves": list(self.missing_moves),
-                "feedback": list(self.feedback), "flags": list(self.flags)}
+                "feedback": list(self.feedback), "flags": list(self.flags),
+                "reading": {k: v for k, v in self.reading.items() if k in ("request", "stance")}}

@@ -1,0 +1,158 @@
+"""Reading the conversation: what the customer asks for or offers, and how the reply stands to it.
+
+Request types and stances are data (grading/conversation.yml), each with cues and examples. Cues
+are precise where they fire; the trained models (request.json, stance.json) read the wordings no
+cue has. Complying with an improper request, or deferring it, is a red line in its category.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from grading.features import text_features
+from grading.learned import model
+
+FILE = Path(__file__).parent / "conversation.yml"
+LEGITIMATE = "legitimate"
+
+
+@dataclass(frozen=True)
+class RequestType:
+    """One kind of request a customer can make, with the red-line category it leads to."""
+    id: str
+    title: str
+    category: str | None = None
+    message: str = ""
+    source: str = ""
+    cues: tuple = ()
+    examples: tuple = ()
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One way a reply can stand to a request."""
+    id: str
+    title: str
+    complies_with_request: bool
+    cues: tuple = ()
+    examples: tuple = ()
+
+
+@dataclass(frozen=True)
+class RequestReading:
+    """What the customer's line was read as: a request type, how sure, and the words that show it."""
+    type: RequestType
+    confidence: float
+    cue: str = ""                      # the customer's words a cue matched ("" when only the model)
+    model_cues: tuple = ()             # the model's strongest features
+    carried: bool = False              # read from an earlier customer line of the conversation
+
+    @property
+    def improper(self) -> bool:
+        """Does going along with this request cross a red line?"""
+        return self.type.category is not None
+
+
+@dataclass(frozen=True)
+class StanceReading:
+    """How the reply stands to the request, how sure, and the evidence."""
+    stance: Stance
+    confidence: float
+    span: tuple = (-1, -1)             # normalized span of the words that show it
+    cues: tuple = field(default_factory=tuple)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple:
+    """(request types by id, stances by id) from conversation.yml."""
+    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    requests = {k: RequestType(id=k, title=v["title"], category=v.get("category"),
+                               message=v.get("message", ""), source=v.get("source", ""),
+                               cues=tuple(re.compile(c) for c in v.get("cues") or ()),
+                               examples=tuple(v.get("examples") or ()))
+                for k, v in data["requests"].items()}
+    stances = {k: Stance(id=k, title=v["title"], complies_with_request=bool(v["complies_with_request"]),
+                         cues=tuple(re.compile(c) for c in v.get("cues") or ()),
+                         examples=tuple(v.get("examples") or ()))
+               for k, v in data["stances"].items()}
+    return requests, stances
+
+
+def _cue_hits(line: str, requests: dict) -> dict:
+    hits = {}
+    for rt in requests.values():
+        for rx in rt.cues:
+            m = rx.search(line)
+            if m and m.end() > m.start():
+                hits[rt.id] = m.group(0)
+                break
+    return hits
+
+
+def read_request(line: str, kind: str = "general", earlier: tuple = ()) -> RequestReading:
+    """Read a (normalized) customer line into a request type; fall back on the earlier customer
+    lines when this one is short and asks nothing new ("那就这么说定了？")."""
+    reading = _read_one(line, kind)
+    if reading.improper or len(line) > 25:
+        return reading
+    for prev in reversed(earlier[-2:]):
+        before = _read_one(prev, kind)
+        if before.improper and before.confidence >= 0.7:
+            return RequestReading(before.type, before.confidence, before.cue, before.model_cues, carried=True)
+    return reading
+
+
+@lru_cache(maxsize=2048)
+def _read_one(line: str, kind: str) -> RequestReading:
+    requests, _ = catalogue()
+    hits = _cue_hits(line, requests)
+    m = model("request")
+    scores = {k: 0.0 for k in requests}
+    feats = list(text_features(line)) + ["k:" + kind]
+    if m is not None and line:
+        scores.update(m.predict(feats))
+    for rid in hits:   # a cue is strong evidence, the model weighs the rest
+        scores[rid] = scores.get(rid, 0.0) + 0.8
+    if not line:
+        return RequestReading(requests[LEGITIMATE], 1.0)
+    best = max((k for k in scores if k != LEGITIMATE), key=lambda k: scores[k])
+    if scores[best] >= 0.5 and scores[best] >= scores.get(LEGITIMATE, 0.0):
+        cues = tuple(f for f, _ in m.cues(feats, best, 4)) if m is not None and best in m.classes else ()
+        return RequestReading(requests[best], min(1.0, scores[best]), hits.get(best, ""), cues)
+    return RequestReading(requests[LEGITIMATE], max(0.5, scores.get(LEGITIMATE, 0.5)))
+
+
+def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceReading:
+    """How the reply (normalized) stands to the request: the stance model, then the cues' evidence."""
+    requests, stances = catalogue()
+    m = model("stance")
+    if m is not None:
+        probs = m.predict(pair_feats)
+        best = max(probs, key=probs.get)
+        conf, cues = probs[best], tuple(f for f, _ in m.cues(pair_feats, best, 4))
+    else:
+        best, conf, cues = _stance_by_cues(text, request), 0.6, ()
+    span = _evidence(text, stances[best])
+    return StanceReading(stances[best], conf, span, cues)
+
+
+def _stance_by_cues(text: str, request: RequestReading) -> str:
+    _, stances = catalogue()
+    if not request.improper:
+        return "answers"
+    for sid in ("counters", "refuses", "defers", "complies"):
+        if any(rx.search(text) for rx in stances[sid].cues):
+            return sid
+    return "ignores"
+
+
+def _evidence(text: str, stance: Stance) -> tuple:
+    for rx in stance.cues:
+        m = rx.search(text)
+        if m and m.end() > m.start():
+            return (m.start(), m.end())
+    return (-1, -1)

@@ -1,0 +1,36 @@
+"""Features a person can read, shared by training and grading: words and word pairs (jieba with
+the banking dictionary), characters and character runs, and the customer's request crossed with
+the reply's words — so "好嘞，收着了" weighs differently after a red envelope than after a complaint.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from grading.wordseg import words
+
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+_RUN = re.compile(r"[\w\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=8192)
+def text_features(text: str) -> tuple:
+    """Features of one normalized text: w:word, b:word_word, c:1-3 character runs (no punctuation)."""
+    ws = [w for w in words(text) if _KEEP.search(w)]
+    out = {"w:" + w for w in ws}
+    out.update("b:" + a + "_" + b for a, b in zip(ws, ws[1:]))
+    for run in _RUN.findall(text):
+        for n in (1, 2, 3):
+            out.update("c:" + run[i:i + n] for i in range(len(run) - n + 1))
+    return tuple(sorted(out))
+
+
+def pair_features(reply: str, kind: str, request: str) -> list:
+    """Features of a reply in its situation: its own, the kind, and request × reply words."""
+    own = text_features(reply)
+    out = list(own)
+    out.append("k:" + kind)
+    out.append("r:" + request)
+    if request != "legitimate":
+        out.extend(f"r:{request}|{f}" for f in own if f[0] in "wb")
+    return out

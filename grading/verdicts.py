@@ -1,0 +1,88 @@
+"""Red lines from reading the conversation and from the learned model, beside the rules'.
+
+Rules are precise where they fire; the request/stance reading and the red-line model catch the
+wordings no rule has ("好嘞，那我就收着了" after a red envelope). Every finding made here points at
+a clause of the reply and says why: the request that was complied with, or the model's cues.
+"""
+from __future__ import annotations
+
+from grading.conversation import RequestReading, StanceReading
+from grading.features import pair_features
+from grading.learned import model
+from grading.model import Finding
+
+# The model's own word for a category when no request explains it (a spontaneous violation).
+CATEGORY_MESSAGES = {
+    "guarantee": "承诺或暗示保本、保收益、不会亏",
+    "suitability": "向客户推荐或销售超出其风险等级的产品，或诱导测评",
+    "disclosure": "让客户跳过风险揭示、双录或不看条款",
+    "falsify": "教客户包装材料、做假流水或虚构用途",
+    "guarantee_approval": "承诺贷款一定获批",
+    "favoritism": "靠关系、打招呼或特殊通道办理审批",
+    "gift": "收受或答应收受客户的礼品、红包、好处",
+    "leak": "向他人透露客户的账户或信息",
+    "aml_structuring": "帮客户拆分或绕道交易以规避报告",
+    "aml_tipoff": "向客户透露可疑交易报告或监控",
+    "tying": "把贷款或服务与购买产品捆绑",
+    "private_dealing": "代客签字操作、私下经手客户资金或飞单",
+}
+STANCE_SUPPORT = 0.6    # a complying stance this sure lets a weaker model score count
+SUPPORTED_FLOOR = 0.5   # ... down to this share of the category's threshold
+
+
+def model_view(text: str, kind: str, request: RequestReading) -> tuple:
+    """(the pair's features, the red-line model's probability per category, its thresholds)."""
+    feats = pair_features(text, kind, request.type.id)
+    m = model("redline")
+    if m is None:
+        return feats, {}, {}
+    return feats, m.predict(feats), m.meta.get("thresholds", {})
+
+
+def red_lines(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
+              rule_findings: list) -> list:
+    """Red-line findings the rules did not make: complied-with requests and model decisions."""
+    have = {f.category for f in rule_findings if f.level == "red_line"}
+    out = []
+    complied = request.improper and stance.stance.complies_with_request and stance.confidence >= STANCE_SUPPORT
+    for cat, p in sorted(probs.items(), key=lambda x: -x[1]):
+        theta = thresholds.get(cat, 0.5)
+        supported = complied and cat == request.type.category and p >= SUPPORTED_FLOOR * theta
+        if cat in have or not (p >= theta or supported):
+            continue
+        out.append(_finding(doc, cat, p, request if cat == request.type.category else None, stance))
+        have.add(cat)
+    return out
+
+
+def _finding(doc, cat: str, p: float, request, stance: StanceReading) -> Finding:
+    start, end = _best_clause(doc, cat, request.type.id if request else "legitimate")
+    m = model("redline")
+    cues = tuple(f for f, _ in m.cues(pair_features(doc.reading.text, doc.context.kind,
+                                                   request.type.id if request else "legitimate"), cat, 5))
+    if request is not None:
+        rule, message, source = f"conversation.{request.type.id}", request.type.message, request.type.source
+    else:
+        rule, message, source = f"model.{cat}", CATEGORY_MESSAGES.get(cat, cat), ""
+    o_start, o_end = doc.norm.span(start, end)
+    return Finding(rule=rule, dimension="compliance", level="red_line", message=message,
+                   start=o_start, end=o_end, text=doc.norm.original[o_start:o_end], category=cat,
+                   source=source, request=request.type.id if request else None, cues=cues,
+                   confidence=p, suggestion=_suggestion(request, stance))
+
+
+def _best_clause(doc, cat: str, request_id: str) -> tuple:
+    """The clause the model finds most like the violation (the whole reply if it has one clause)."""
+    m = model("redline")
+    text, kind = doc.reading.text, doc.context.kind
+    clauses = [c for c in doc.reading.clauses if text[c.start:c.end].strip()]
+    if len(clauses) <= 1:
+        return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
+    best = max(clauses, key=lambda c: m.predict(pair_features(text[c.start:c.end], kind, request_id))[cat])
+    return best.start, best.end
+
+
+def _suggestion(request, stance) -> str:
+    if request is None:
+        return "删掉这句；如实说明规则和风险，给客户合规的办法。"
+    return f"客户的诉求是「{request.type.title}」：要明确拒绝，说明规定，再给合规的替代办法。"
