@@ -1,8 +1,8 @@
 """Generic checks shared by the scenario and tracks validators: keys, types, templates, regexes."""
 from __future__ import annotations
 
-import re
-
+from grading.normalize import pattern_to_simplified
+from grading.safe_regex import is_safe
 from scenarios.persona import placeholders
 from scenarios.schema import FIELDS, ID, type_name
 from scenarios.yamlmap import Document, Problem
@@ -82,15 +82,16 @@ class Checker:
                 self.add(path, f"placeholder {{{name}}} is not defined by the persona (defined: {known})")
 
     def regex(self, path: tuple) -> None:
-        """A pattern must compile, or the grader and the fact detector would crash mid-attempt."""
+        """A pattern must compile (or the grader and the fact detector would crash mid-attempt), and
+        run with bounded work on any reply (grading.safe_regex)."""
         value = self.get(path)
         if not isinstance(value, str) or not value:
             self.add(path, f"expected a regular expression, got {_describe(value)}")
             return
-        try:
-            re.compile(value)
-        except re.error as exc:
-            self.add(path, f"bad regular expression: {exc}")
+        # as written (hidden facts' asked_by) and as the grader runs it (forbidden, simplified)
+        problem = is_safe(value) or is_safe(pattern_to_simplified(value))
+        if problem:
+            self.add(path, problem)
 
     def one_of(self, path: tuple, allowed, what: str) -> None:
         """The value at `path` (when present) must be in `allowed`."""

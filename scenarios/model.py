@@ -1,11 +1,11 @@
 """A validated scenario as read-only objects the engine walks (built only from checked data)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 from grading import ForbiddenItem
+from grading.safe_regex import compile_safe
 
 from scenarios.schema import DEFAULT_MAX_TURNS
 
@@ -81,7 +81,7 @@ def build(data: dict, path: str = "") -> Scenario:
     """Turn validated scenario data into a Scenario (call only after validation passed)."""
     persona = data["persona"]
     facts = tuple(
-        HiddenFact(f["id"], f["fact"], tuple(re.compile(p) for p in f["asked_by"]), f.get("reveal"))
+        HiddenFact(f["id"], f["fact"], tuple(compile_safe(p) for p in f["asked_by"]), f.get("reveal"))
         for f in persona.get("hidden_facts") or ())
     steps = {s["id"]: _step(s) for s in data["steps"]}
     endings = {e["id"]: Ending(e["id"], e["outcome"], dict(e["debrief"]), tuple(e.get("customer") or ()))

@@ -50,6 +50,10 @@ def from_env(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_TIME_LIMIT": None,   # the session lifetime bounds it; a long role-play must not fail
         "REPLY_MAX_CHARS": 2000,
+        # POST /api/v1/grade, per request: records, reply characters in all, and answer size
+        "GRADE_MAX_ITEMS": 100,
+        "GRADE_MAX_CHARS": 20_000,
+        "GRADE_MAX_RESPONSE_BYTES": 2 * 1024 * 1024,
     }
 
 

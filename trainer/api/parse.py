@@ -1,12 +1,11 @@
 """Reading API request bodies: a JSON object, with typed fields and messages that name the field."""
 from __future__ import annotations
 
-import json
-
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from trainer.api.auth import ApiError
+from trainer.jsontext import BadJSON, loads
 
 
 def json_object(allowed: tuple | None = None) -> dict:
@@ -18,15 +17,9 @@ def json_object(allowed: tuple | None = None) -> dict:
     if not raw.strip():
         raise ApiError(400, "the body is empty: send a JSON object")
     try:
-        body = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise ApiError(400, f"invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid JSON: the body must be UTF-8 text") from None
-    except ValueError as e:     # e.g. an integer of more digits than Python converts
+        body = loads(raw)
+    except BadJSON as e:
         raise ApiError(400, f"invalid JSON: {e}") from None
-    except RecursionError:      # [[[[...]]]] nested deeper than the parser goes
-        raise ApiError(400, "invalid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, f"the body must be a JSON object, not {json_type(body)}")
     problem = _unstorable_text(body)

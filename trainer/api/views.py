@@ -9,11 +9,11 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from trainer.access import can_play_attempt, can_view_attempt
 from trainer.api.auth import ApiError, api_user, authenticate, error_json
+from trainer.api.batch import grade_items, grade_one
 from trainer.api.parse import json_object, string, whole_number
 from trainer.api.serializers import (
     attempt_json, scenario_json, started_json, track_json, turn_result_json,
 )
-from trainer.commands.grade import grade_record
 from trainer.extensions import db
 from trainer.models import Attempt
 from trainer.services import attempts, library
@@ -23,7 +23,6 @@ bp = Blueprint("api", __name__)
 bp.before_request(authenticate)
 bp.register_error_handler(ApiError, error_json)
 
-MAX_BATCH = 100   # records per POST /grade; larger batches belong to `rmtrainer grade`
 START_FIELDS = ("scenario_id", "mode", "seed", "track_id")
 
 
@@ -31,45 +30,10 @@ START_FIELDS = ("scenario_id", "mode", "seed", "track_id")
 def grade():
     """Grade one batch record, or {"items": [records]}: the `rmtrainer grade` contract."""
     body = json_object()
-    if "items" not in body:
-        refused = _not_over_the_api(body)
-        if refused:
-            raise ApiError(*refused)
-        out = grade_record(body, 1)
-        if "error" in out:
-            return jsonify({**out, "status": 422}), 422
-        return jsonify(out)
-    items = body["items"]
-    if not isinstance(items, list):
-        raise ApiError(422, "items must be an array of records")
-    if len(items) > MAX_BATCH:
-        raise ApiError(413, f"{len(items)} records sent; at most {MAX_BATCH} per request "
-                            "(use `rmtrainer grade` for larger batches)")
-    results = [_api_record(record, n) for n, record in enumerate(items, 1)]
-    return jsonify(items=results, failed=sum("error" in r for r in results))
-
-
-def _not_over_the_api(record) -> tuple | None:
-    """(status, message) for a record `rmtrainer grade` takes but the API does not, else None:
-    a reply longer than a turn's (grading time grows faster than its length), or `forbidden`
-    patterns (a caller's regular expression can backtrack for minutes: scenarios supply them)."""
-    if not isinstance(record, dict):
-        return None
-    reply, limit = record.get("reply"), current_app.config["REPLY_MAX_CHARS"]
-    if isinstance(reply, str) and len(reply) > limit:
-        return 413, f"the reply is {len(reply)} characters; at most {limit} are accepted"
-    context = record.get("context")
-    if isinstance(context, dict) and context.get("forbidden"):
-        return 422, "context.forbidden is not accepted by the API (use `rmtrainer grade`)"
-    return None
-
-
-def _api_record(record, n: int) -> dict:
-    """One batch item graded, or its error record when the API does not take it."""
-    refused = _not_over_the_api(record)
-    if refused:
-        return {"id": record.get("id"), "line": n, "error": refused[1]}
-    return grade_record(record, n)
+    if "items" in body:
+        return jsonify(grade_items(body))
+    out, status = grade_one(body)
+    return jsonify(out), status
 
 
 @bp.get("/scenarios")

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 import click
 
 from grading import DIMENSIONS, Context, ContextError, grade
 from grading.feedback import CATEGORY_NAMES, DIMENSION_NAMES
+from grading.normalize import pattern_to_simplified
+from grading.safe_regex import is_safe
+from trainer.jsontext import BadJSON, loads
 
 
 def grade_record(record, line_no: int) -> dict:
@@ -20,7 +22,10 @@ def grade_record(record, line_no: int) -> dict:
         reply = record.get("reply")
         if not isinstance(reply, str):
             raise ValueError("missing reply (a string)")
-        context = dict(record.get("context") or {})
+        context = record.get("context")
+        if context is not None and not isinstance(context, dict):
+            raise ValueError("context must be an object")
+        context = dict(context or {})
         if "kind" not in context:
             raise ValueError("missing context.kind")
         check_types(record, context)
@@ -54,18 +59,17 @@ def check_types(record: dict, context: dict) -> None:
             raise ValueError("context.forbidden category must be a string")
         if item.get("dimension", "compliance") not in DIMENSIONS:
             raise ValueError(f"context.forbidden dimension must be one of {', '.join(DIMENSIONS)}")
-        try:
-            re.compile(item["pattern"])
-        except re.error as e:
-            raise ValueError(f"context.forbidden pattern {item['pattern']!r} is not a valid regular "
-                             f"expression: {e}") from None
+        problem = is_safe(pattern_to_simplified(item["pattern"]))   # the pattern as the grader runs it
+        if problem:
+            raise ValueError(f"context.forbidden pattern: {problem}")
 
 
-def _parse(line: str, line_no: int):
+def _parse(line: bytes, line_no: int):
+    """(record, None), or (None, error record) for a line that is not one standard JSON value."""
     try:
-        return json.loads(line), None
-    except json.JSONDecodeError as e:
-        return None, {"id": None, "line": line_no, "error": f"invalid JSON: {e.msg} (column {e.colno})"}
+        return loads(line), None
+    except BadJSON as e:
+        return None, {"id": None, "line": line_no, "error": f"invalid JSON: {e}"}
 
 
 def _progress(items, total):
@@ -76,7 +80,9 @@ def _progress(items, total):
 
 
 def _batch(input_file, output_file) -> int:
-    lines = input_file.read().splitlines()
+    # Lines end at \n only: JSON text may hold U+2028 or U+0085, which splitlines() splits at;
+    # each line is decoded alone, so a line of bad UTF-8 fails alone.
+    lines = input_file.read().split(b"\n")
     failed = 0
     for line_no, line in _progress(list(enumerate(lines, 1)), len(lines)):
         if not line.strip():
@@ -116,7 +122,7 @@ def render_report(reply: str, report) -> str:
 
 
 @click.command("grade")
-@click.argument("input_file", type=click.File("r", encoding="utf-8"), required=False)
+@click.argument("input_file", type=click.File("rb"), required=False)
 @click.option("-o", "--output", "output_file", type=click.File("w", encoding="utf-8"), default="-",
               help="Where to write the JSONL results (default: standard output).")
 @click.option("--text", help="Grade one reply and print a readable report.")
