@@ -12,7 +12,10 @@ from werkzeug.routing import IntegerConverter
 from trainer import config, health
 from trainer.extensions import babel, csrf, db, login_manager, migrate
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Templates live at the repository's top level; a built wheel carries them inside the package
+# (setup.py copies them to trainer/templates), so an installed app looks there first.
+_PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = _PACKAGE / "templates" if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent / "templates"
 LOCALES = ("zh", "en")
 MAX_ID = 2**31 - 1   # ids are INTEGER columns (32-bit on PostgreSQL)
 

@@ -21,6 +21,7 @@ class RMTrainerGroup(click.Group):
 
 
 @click.group(cls=RMTrainerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rmtrainer", prog_name="rmtrainer", message="%(prog)s %(version)s")
 def main():
     """RM Trainer: practise difficult bank customers, graded on four dimensions."""
 

@@ -13,6 +13,7 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
+MIGRATION_LOCK = 0x524D5452   # 'RMTR': the advisory lock id that serialises migrations
 
 
 def get_engine():
@@ -100,6 +101,12 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several app servers may run `rmtrainer db upgrade` at one deploy: the first
+                # takes this lock and migrates; the others wait for it, then find the database
+                # at head and do nothing (instead of failing on a half-created table). Released
+                # at commit; SQLite has one writer anyway.
+                context.execute(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
 
