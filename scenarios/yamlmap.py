@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import yaml
 
+MAX_DEPTH = 32          # mappings and lists inside each other; scenario files use at most 6
+MAX_NODES = 20_000      # values once aliases are expanded; the largest file has under 1,000
 
 @dataclass(frozen=True)
 class Problem:
@@ -48,6 +50,12 @@ class Document:
 
 def load_document(file: str, text: str) -> tuple[Document | None, list]:
     """Parse YAML text with the safe loader; return the document or a located syntax problem."""
+    try:
+        too_big = _too_big(file, text)
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(file, exc)]
+    if too_big:
+        return None, [too_big]
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -55,10 +63,7 @@ def load_document(file: str, text: str) -> tuple[Document | None, list]:
             return None, [Problem(file, 1, "(file)", "the file is empty")]
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, line, "(yaml)", f"YAML syntax error: {problem}")]
+        return None, [_syntax_problem(file, exc)]
     except ValueError as exc:  # a scalar the safe constructor rejects, e.g. 2025-13-01
         return None, [Problem(file, 1, "(yaml)", f"YAML value error: {exc}")]
     finally:
@@ -67,6 +72,52 @@ def load_document(file: str, text: str) -> tuple[Document | None, list]:
     problems: list = []
     _walk(node, (), doc, problems)
     return doc, problems
+
+
+def _syntax_problem(file: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    return Problem(file, line, "(yaml)", f"YAML syntax error: {problem}")
+
+
+def _too_big(file: str, text: str) -> Problem | None:
+    """A problem when the document nests deeper than MAX_DEPTH or its aliases would expand it
+    past MAX_NODES (a "billion laughs" file: 386 bytes took 26 s and 3 GB before failing), or
+    an alias repeats a collection inside itself (walking it never ends).
+    Reads the parser's events only, which needs neither recursion nor expansion."""
+    loader = yaml.SafeLoader(text)
+    sizes: dict = {}        # anchor -> nodes its value expands to
+    stack = [[None, 0]]     # per open collection: its anchor, nodes in it so far
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) - 1 > MAX_DEPTH:
+                    return Problem(file, line, "(yaml)", f"nested deeper than {MAX_DEPTH} levels")
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, count = stack.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                if any(event.anchor == open_anchor for open_anchor, _ in stack):
+                    return Problem(file, line, "(yaml)", f"*{event.anchor} is used inside its own "
+                                                        "anchor's value (a document that contains itself)")
+                anchor, count = None, sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, count = event.anchor, 1
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = count
+            stack[-1][1] += count
+            if stack[-1][1] > MAX_NODES or sum(n for _, n in stack) > MAX_NODES:
+                return Problem(file, line, "(yaml)", f"the document expands to more than {MAX_NODES} "
+                                                    "values (aliases repeating aliases?)")
+    finally:
+        loader.dispose()
+    return None
 
 
 def _walk(node, path: tuple, doc: Document, problems: list) -> None:
