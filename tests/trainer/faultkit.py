@@ -102,14 +102,16 @@ class Server:
                     "RMTRAINER_BIND": f"{HOST}:{self.port}", "WEB_CONCURRENCY": "2",
                     "RMTRAINER_THREADS": "2", "RMTRAINER_INSECURE_COOKIES": "1",
                     "RMTRAINER_ACCESS_LOG": ""}
+        # What to run, and where: tests/deploy runs an installed wheel's gunicorn elsewhere.
+        self.command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
+        self.cwd = ROOT
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> "Server":
         """Start gunicorn and wait until /healthz answers 200."""
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
