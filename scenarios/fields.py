@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from grading.normalize import pattern_to_simplified
 from grading.safe_regex import is_safe
-from scenarios.persona import placeholders
+from scenarios.persona import PlaceholderError, placeholders
 from scenarios.schema import FIELDS, ID, type_name
 from scenarios.yamlmap import Document, Problem
 
@@ -73,6 +73,9 @@ class Checker:
         """Every {placeholder} must be one the persona (or product) defines."""
         try:
             names = placeholders(text)
+        except PlaceholderError as exc:
+            self.add(path, str(exc))
+            return
         except ValueError as exc:
             self.add(path, f"malformed placeholder braces ({exc}); write {{{{ and }}}} for a literal brace")
             return

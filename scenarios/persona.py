@@ -12,11 +12,20 @@ from scenarios.schema import PERSONA_PLACEHOLDERS
 _FORMATTER = string.Formatter()
 
 
+class PlaceholderError(ValueError):
+    """A {placeholder} with a format spec or conversion ({surname:>99999999999} asks for a
+    string of that many characters, or overflows)."""
+
+
 def placeholders(template: str) -> list[str]:
-    """Names a template uses, e.g. "{surname}先生" -> ["surname"]; raises ValueError if malformed."""
+    """Names a template uses, e.g. "{surname}先生" -> ["surname"]; raises ValueError if malformed
+    (PlaceholderError for a format spec or a conversion: a placeholder is a plain name)."""
     names = []
-    for _literal, field, _spec, _conv in _FORMATTER.parse(template):
+    for _literal, field, spec, conv in _FORMATTER.parse(template):
         if field is not None:
+            if spec or conv:
+                shown = field + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+                raise PlaceholderError(f"placeholder {{{shown[:40]}}} has a format; write {{{field}}}")
             names.append(field)
     return names
 

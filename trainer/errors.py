@@ -21,7 +21,11 @@ def error_response(status: int, message: str | None = None):
     message = message or MESSAGES.get(status, "Error")
     if wants_json():
         return jsonify(error=message, status=status), status
-    return render_template("errors/error.html", status=status, message=_(message)), status
+    from trainer.health import DATABASE_DOWN, plain_page
+    try:
+        return render_template("errors/error.html", status=status, message=_(message)), status
+    except DATABASE_DOWN:   # the page header asks who is logged in; keep the status, drop the header
+        return plain_page(status, message), status
 
 
 def refuse_nul_characters() -> None:

@@ -32,6 +32,12 @@ PAGE = """<!doctype html>
 <p>数据库暂时不可用，请稍后再试。</p><p lang="en">The database is unavailable, try again shortly.</p>
 <p><a href="{again}">重试 · Try again</a></p></section></main></body></html>
 """
+PLAIN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{status} · RM Trainer</title>
+<link rel="stylesheet" href="{css}"></head>
+<body><main><section class="card narrow"><h1>{status}</h1><p>{message}</p>
+<p><a href="/">返回首页 · Start page</a></p></section></main></body></html>
+"""
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +89,13 @@ def database_unavailable(error: Exception):
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def plain_page(status: int, message: str):
+    """A page that needs neither a template nor the database (an error while it is down)."""
+    page = PLAIN.format(status=status, message=escape(message),
+                        css=escape(url_for("static", filename="app.css")))
+    return make_response(page, status)
 
 
 def _first_line(error: Exception) -> str:

@@ -37,10 +37,20 @@ def login():
             return render_template("auth/login.html", form=form), 401
         sessions.start(user)                # a fresh session and a new server-side token
         target = request.args.get("next", "")
-        if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        if not _local_path(target):
             target = home_for(user)
         return redirect(target)
     return render_template("auth/login.html", form=form)
+
+
+def _local_path(target: str) -> bool:
+    """A path on this site, safe in a Location header: no scheme or host, no // or \\ that a
+    browser would read as another host, no control characters (CR/LF in a header was a 500)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if not target.isprintable():
+        return False
+    return not urlsplit(target).netloc
 
 
 @bp.route("/logout", methods=["POST"])

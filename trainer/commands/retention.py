@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from trainer.commands.users import _app_context
+from trainer.services.retention import MAX_DAYS
 
 
 @click.group("retention")
@@ -13,9 +14,9 @@ def retention_group():
 
 
 @retention_group.command("apply")
-@click.option("--days", type=click.IntRange(min=1), required=True,
+@click.option("--days", type=click.IntRange(min=1, max=MAX_DAYS), required=True,
               help="Delete attempts (with their turns and coach grades) last active more than this many days ago.")
-@click.option("--audit-days", type=click.IntRange(min=1), default=None,
+@click.option("--audit-days", type=click.IntRange(min=1, max=MAX_DAYS), default=None,
               help="Also delete audit events older than this many days (default: keep them all).")
 def apply_command(days: int, audit_days: int | None):
     """Delete records older than --days (audit events older than --audit-days); prints what went."""

@@ -1,6 +1,7 @@
 """The audit log: one call records who did what to what, when and from where; admins page through it."""
 from __future__ import annotations
 
+import ipaddress
 import json
 from datetime import datetime
 from typing import Optional
@@ -28,6 +29,16 @@ def _who(actor: Optional[User]) -> tuple:
     return None, "anonymous"
 
 
+def client_address() -> Optional[str]:
+    """The request's client address when it is one (IPv4 or IPv6), else None: behind a proxy it
+    comes from X-Forwarded-For, which a client may fill with anything (a long value was a 500
+    on PostgreSQL, whose column holds 45 characters)."""
+    try:
+        return str(ipaddress.ip_address(request.remote_addr or ""))
+    except ValueError:
+        return None
+
+
 def record(action: str, target: str = "", detail: str | dict = "", actor: Optional[User] = None,
            commit: bool = True) -> AuditEvent:
     """Add one event (committed unless commit=False, when it joins the caller's transaction)."""
@@ -37,7 +48,7 @@ def record(action: str, target: str = "", detail: str | dict = "", actor: Option
         detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
     actor_id, actor_name = _who(actor)
     event = AuditEvent(actor_id=actor_id, actor=actor_name[:64], action=action, target=target[:128],
-                       detail=detail, ip=request.remote_addr if has_request_context() else None)
+                       detail=detail, ip=client_address() if has_request_context() else None)
     db.session.add(event)
     if commit:
         db.session.commit()

@@ -11,11 +11,13 @@ from trainer.extensions import db
 from trainer.models import Attempt, GradeOverride, Turn, utcnow
 from trainer.services import audit
 
+MAX_DAYS = 36_500   # a hundred years; a date further back than year 1 overflows
+
 
 def apply_retention(days: int, audit_days: Optional[int] = None, now: Optional[datetime] = None) -> dict:
     """Delete attempts idle over `days` days and audit events over `audit_days`; returns the counts."""
-    if days < 1 or (audit_days is not None and audit_days < 1):
-        raise ValueError("retention periods are whole days, at least 1")
+    if not 1 <= days <= MAX_DAYS or (audit_days is not None and not 1 <= audit_days <= MAX_DAYS):
+        raise ValueError(f"retention periods are whole days, from 1 to {MAX_DAYS}")
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     old = select(Attempt.id).where(func.coalesce(Attempt.finished_at, Attempt.started_at) < cutoff)
