@@ -61,22 +61,29 @@ def _requirements(ctx: Context, profile: dict, text: str):
     return key, minor
 
 
-def grade(reply: str, context: Context | None = None) -> Report:
-    """Grade one reply in its situation: four scores, total, findings with spans, feedback."""
-    ctx = context or Context()
-    rules, by_id, by_move = _rules()
-    profile = load_kinds()[ctx.kind]
+def read(reply: str, ctx: Context) -> tuple:
+    """The reply normalized and read, and the rules' findings on it (no model, no scores)."""
+    rules, _, _ = _rules()
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
               chars=frozenset(norm.text), bounds=boundaries(norm.text))
-
     findings = []
     for rule in rules:
         if rule.applies(ctx):
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
         findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension).find(doc))
+    return doc, findings
+
+
+def grade(reply: str, context: Context | None = None) -> Report:
+    """Grade one reply in its situation: four scores, total, findings with spans, feedback."""
+    ctx = context or Context()
+    _, by_id, by_move = _rules()
+    profile = load_kinds()[ctx.kind]
+    doc, findings = read(reply, ctx)
+    norm, customer = doc.norm, doc.customer
     text = norm.text
     reading = _read_conversation(doc, ctx, customer, findings)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
@@ -119,7 +126,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
     feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
     stance = read_stance(doc.reading.text, request, feats)
     if doc.reading.text.strip():
-        findings.extend(verdicts.red_lines(doc, request, stance, probs, thresholds, findings))
+        findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings)
     return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
             "request_cue": request.cue, "request_cues": list(request.model_cues),
             "request_carried": request.carried,

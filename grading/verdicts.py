@@ -6,6 +6,9 @@ a clause of the reply and says why: the request that was complied with, or the m
 """
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 from grading.conversation import RequestReading, StanceReading
 from grading.features import pair_features
 from grading.learned import model
@@ -26,8 +29,6 @@ CATEGORY_MESSAGES = {
     "tying": "把贷款或服务与购买产品捆绑",
     "private_dealing": "代客签字操作、私下经手客户资金或飞单",
 }
-STANCE_SUPPORT = 0.6    # a complying stance this sure lets a weaker model score count
-SUPPORTED_FLOOR = 0.5   # ... down to this share of the category's threshold
 
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
@@ -39,20 +40,59 @@ def model_view(text: str, kind: str, request: RequestReading) -> tuple:
     return feats, m.predict(feats), m.meta.get("thresholds", {})
 
 
-def red_lines(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
-              rule_findings: list) -> list:
-    """Red-line findings the rules did not make: complied-with requests and model decisions."""
-    have = {f.category for f in rule_findings if f.level == "red_line"}
+def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category) -> list:
+    """What the combiner weighs for one category: the rules' word, the model's, the request's."""
+    p_c = _logit(probs.get(cat, 0.0))
+    p_any = _logit(probs.get("any", 0.0))
+    req = request_category == cat
+    # Per-category copies let the combiner trust a precise rule (leak) more than a loose one.
+    return [f"cat:{cat}", ("rule", float(rule_fired)), ("p_cat", p_c), ("p_any", p_any),
+            ("request", float(req)), ("request*p_any", req * p_any), ("rule*p_any", rule_fired * p_any),
+            ("rule*p_cat", rule_fired * p_c), ("request*p_cat", req * p_c),
+            (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any)]
+
+
+def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
+           findings: list) -> list:
+    """The red lines of a reply, rules and model together (the combiner, trained on the corpus):
+    a rule's red line the combiner finds innocent in context becomes a warning for a coach to
+    review; a category it finds crossed without a rule gets a finding of its own."""
+    comb = model("combiner")
+    if comb is None or not probs:
+        return findings
+    rule_cats = {f.category for f in findings if f.level == "red_line" and f.category
+                 and not f.rule.startswith("step.")}
+    cats = [c for c in probs if c != "any"]
+    verdict = {c: _score(comb, combiner_features(c, c in rule_cats, probs, request.type.category)) for c in cats}
+    theta = comb.meta.get("threshold", 0.5)
     out = []
-    complied = request.improper and stance.stance.complies_with_request and stance.confidence >= STANCE_SUPPORT
-    for cat, p in sorted(probs.items(), key=lambda x: -x[1]):
-        theta = thresholds.get(cat, 0.5)
-        supported = complied and cat == request.type.category and p >= SUPPORTED_FLOOR * theta
-        if cat in have or not (p >= theta or supported):
-            continue
-        out.append(_finding(doc, cat, p, request if cat == request.type.category else None, stance))
-        have.add(cat)
+    for f in findings:
+        if f.level == "red_line" and f.category in verdict and verdict[f.category] < theta \
+                and not f.rule.startswith("step."):
+            f = replace(f, level="warning", confidence=verdict[f.category],
+                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）")
+        out.append(f)
+    have = {f.category for f in out if f.level == "red_line"}
+    for cat in sorted(verdict, key=lambda c: -verdict[c]):
+        if verdict[cat] >= theta and cat not in have:
+            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None, stance))
+            have.add(cat)
     return out
+
+
+def _score(comb, feats) -> float:
+    z = comb.bias[0]
+    for f in feats:
+        if isinstance(f, str):
+            z += comb.weights.get(f, (0.0,))[0]
+        else:
+            z += comb.weights.get(f[0], (0.0,))[0] * f[1]
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def _finding(doc, cat: str, p: float, request, stance: StanceReading) -> Finding:

@@ -22,6 +22,9 @@ REQUESTS = ("offers_gift", "wants_guarantee", "wants_unsuitable_product", "wants
 STANCES = ("complies", "defers", "refuses", "counters", "ignores", "answers")
 REGISTERS = ("formal", "colloquial", "terse", "rambling", "typos", "traditional", "mixed_en",
              "emoji", "dialect", "netspeak")
+REQUEST_CATEGORY = dict(zip(REQUESTS, ("gift", "guarantee", "suitability", "disclosure", "falsify",
+                                       "guarantee_approval", "favoritism", "leak", "aml_structuring",
+                                       "aml_tipoff", "private_dealing", None)))
 _REPLY_KEYS = {"reply", "stance", "labels", "red_lines", "register", "gaming", "note"}
 _CONTEXT_KEYS = {"customer_risk", "product_risk", "customer_age"}
 
@@ -135,9 +138,7 @@ def counts(pairs) -> str:
     """A short table of what a set of pairs holds: per category, kind, register, author."""
     viol = Counter(c for p in pairs for c in p.red_lines)
     # A hard negative: a clean reply to a request of that category, or one sharing its situation.
-    cat_of = dict(zip(REQUESTS, ("gift", "guarantee", "suitability", "disclosure", "falsify",
-                                 "guarantee_approval", "favoritism", "leak", "aml_structuring",
-                                 "aml_tipoff", "private_dealing", None)))
+    cat_of = REQUEST_CATEGORY
     hard = Counter(cat_of[p.request] for p in pairs if not p.red_lines and cat_of[p.request])
     lines = [f"pairs {len(pairs)}, situations {len({p.situation for p in pairs})}, "
              f"clean {sum(not p.red_lines for p in pairs)}, gaming {sum(p.gaming for p in pairs)}"]

@@ -19,17 +19,21 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GroupKFold
 
 from grading.features import pair_features, text_features
 from grading.learned import MODELS
 from grading.model import DIMENSIONS, RED_LINE_CATEGORIES
 from grading.normalize import to_simplified
-from grading.training.corpus import CORPUS, REQUESTS, STANCES, Pair, load_corpus
+from grading.training.corpus import CORPUS, REQUEST_CATEGORY, Pair, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SETS = (ROOT / "tests" / "grading" / "tuned1", ROOT / "tests" / "grading" / "tuned2")
 MIN_POSITIVES = 15
-MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on dev clean replies under this
+MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on clean replies under this
+MAX_FALSE_RATE_ANY = 0.02  # ... and the any-violation model's, on the corpus's mostly hard negatives
+COMBINER_FALSE_RATE = 0.03  # the final verdict's false red lines on the corpus's clean replies
+FOLDS = 5
 PRUNE = 0.01               # weights smaller than this are left out of the shipped file
 
 
@@ -94,19 +98,101 @@ def train_stance(pairs) -> dict:
     return _export("stance", "softmax", clf.classes_, vec, clf.coef_, clf.intercept_, {"pairs": len(rows)})
 
 
-def train_redline(pairs, request_of) -> tuple:
-    """Reply (with the request) -> one probability per red-line category (one-vs-rest)."""
-    rows = _pair_rows(pairs, request_of)
-    vec, X = _vectorizer(rows)
-    cats = [c for c in RED_LINE_CATEGORIES if sum(c in p.red_lines for p in pairs) >= MIN_POSITIVES]
+def _fit_redline(X, pairs, cats):
     coefs, biases = [], []
     for c in cats:
-        y = np.array([c in p.red_lines for p in pairs], dtype=int)
+        y = np.array([bool(p.red_lines) if c == "any" else c in p.red_lines for p in pairs], dtype=int)
         clf = LogisticRegression(C=2.0, max_iter=3000, class_weight="balanced").fit(X, y)
         coefs.append(clf.coef_[0])
         biases.append(clf.intercept_[0])
-    return _export("redline", "sigmoid", cats, vec, np.array(coefs), np.array(biases),
-                   {"pairs": len(rows), "positives": {c: int(sum(c in p.red_lines for p in pairs)) for c in cats}}), cats
+    return np.array(coefs), np.array(biases)
+
+
+def train_redline(pairs, request_of) -> dict:
+    """Reply (with the request) -> one probability per red-line category (one-vs-rest), plus
+    "any": what crossing a line looks like across categories (agreeing, deferring, promising),
+    learnt from every violation; the per-category models name the line. Thresholds come from
+    out-of-fold predictions (folds by situation), so they are set on situations a fold never saw."""
+    rows = _pair_rows(pairs, request_of)
+    cats = ["any"] + [c for c in RED_LINE_CATEGORIES if sum(c in p.red_lines for p in pairs) >= MIN_POSITIVES]
+    oof = np.zeros((len(pairs), len(cats)))
+    groups = [p.situation for p in pairs]
+    for tr, te in GroupKFold(FOLDS).split(rows, groups=groups):
+        vec, X = _vectorizer([rows[i] for i in tr])
+        coef, bias = _fit_redline(X, [pairs[i] for i in tr], cats)
+        z = vec.transform([rows[i] for i in te]) @ coef.T + bias
+        oof[te] = 1 / (1 + np.exp(-z))
+    thresholds, report = choose_thresholds(cats, oof, pairs)
+    vec, X = _vectorizer(rows)
+    coef, bias = _fit_redline(X, pairs, cats)
+    positives = {c: int(sum((bool(p.red_lines) if c == "any" else c in p.red_lines) for p in pairs)) for c in cats}
+    model = _export("redline", "sigmoid", cats, vec, coef, bias,
+                    {"pairs": len(rows), "positives": positives, "thresholds": thresholds,
+                     "out_of_fold": report})
+    return model, [dict(zip(cats, row)) for row in oof.tolist()]
+
+
+def train_combiner(pairs, oof_probs, request_of) -> dict:
+    """Rules and model together: per (reply, category), weigh the rules' red line, the model's
+    probabilities and the request (grading.verdicts.combiner_features), on out-of-fold model
+    probabilities so the combiner learns how far to trust the model on unseen situations."""
+    from grading.engine import read
+    from grading.model import Context
+    from grading.verdicts import combiner_features
+    cats = [c for c in oof_probs[0] if c != "any"]
+    rows, y, owner = [], [], []
+    for i, (p, probs) in enumerate(zip(pairs, oof_probs)):
+        ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},
+                                 "kind": p.kind, "customer_line": p.customer})
+        _, findings = read(p.reply, ctx)
+        fired = {f.category for f in findings if f.level == "red_line"}
+        req_cat = REQUEST_CATEGORY.get(request_of(p))
+        for c in cats:
+            rows.append({(f if isinstance(f, str) else f[0]): (1.0 if isinstance(f, str) else f[1])
+                         for f in combiner_features(c, c in fired, probs, req_cat)})
+            y.append(int(c in p.red_lines))
+            owner.append(i)
+    from sklearn.feature_extraction import DictVectorizer
+    vec = DictVectorizer()
+    X = vec.fit_transform(rows)
+    clf = LogisticRegression(C=1.0, max_iter=3000).fit(X, y)
+    score = clf.predict_proba(X)[:, 1]
+    best = np.zeros(len(pairs))
+    np.maximum.at(best, np.array(owner), score)
+    clean = np.array([not p.red_lines for p in pairs])
+    viol = ~clean
+    threshold = 0.98
+    for t in [x / 100 for x in range(20, 99, 1)]:
+        if (best[clean] >= t).mean() <= COMBINER_FALSE_RATE:
+            threshold = t
+            break
+    recall = float((best[viol] >= threshold).mean())
+    names = vec.get_feature_names_out()
+    return {"name": "combiner", "link": "sigmoid", "classes": ["red_line"],
+            "bias": [round(float(clf.intercept_[0]), 4)],
+            "weights": {str(n): [round(float(w), 4)] for n, w in zip(names, clf.coef_[0])},
+            "meta": {"threshold": threshold, "rows": len(rows),
+                     "training_recall": round(recall, 3),
+                     "training_false_on_clean": round(float((best[clean] >= threshold).mean()), 4)}}
+
+
+def choose_thresholds(cats, probs, pairs) -> tuple:
+    """Per category, the lowest threshold that keeps false red lines on clean replies rare."""
+    clean = np.array([not p.red_lines for p in pairs])
+    out, report = {}, {}
+    for j, c in enumerate(cats):
+        budget = MAX_FALSE_RATE_ANY if c == "any" else MAX_FALSE_RATE
+        pos = np.array([bool(p.red_lines) if c == "any" else c in p.red_lines for p in pairs])
+        theta = 0.98
+        for t in [x / 100 for x in range(30, 99, 2)]:
+            if (probs[clean, j] >= t).sum() <= budget * clean.sum():
+                theta = t
+                break
+        out[c] = theta
+        report[c] = {"threshold": theta, "violations": int(pos.sum()),
+                     "recall": round(float((probs[pos, j] >= theta).mean()), 3) if pos.any() else None,
+                     "false_on_clean": int((probs[clean, j] >= theta).sum()), "clean": int(clean.sum())}
+    return out, report
 
 
 def train_levels(pairs, request_of) -> dict:
@@ -116,30 +202,6 @@ def train_levels(pairs, request_of) -> dict:
     y = np.array([[p.labels[d] for d in DIMENSIONS] for p in pairs], dtype=float)
     reg = Ridge(alpha=3.0).fit(X, y)
     return _export("levels", "regression", DIMENSIONS, vec, reg.coef_, reg.intercept_, {"pairs": len(rows)})
-
-
-def choose_thresholds(model_json: dict, dev_pairs, request_of) -> dict:
-    """Per category, the lowest threshold that keeps false red lines on dev clean replies rare."""
-    from grading.learned import LinearModel
-    m = LinearModel(model_json["name"], model_json["link"], tuple(model_json["classes"]),
-                    tuple(model_json["bias"]), {k: tuple(v) for k, v in model_json["weights"].items()}, {})
-    probs = [m.predict(f) for f in _pair_rows(dev_pairs, request_of)]
-    clean = [pr for pr, p in zip(probs, dev_pairs) if not p.red_lines]
-    out, report = {}, {}
-    for c in m.classes:
-        theta = 0.5
-        for t in [x / 100 for x in range(30, 100, 2)]:
-            if sum(pr[c] >= t for pr in clean) <= MAX_FALSE_RATE * max(1, len(clean)):
-                theta = max(theta, t)
-                break
-        else:
-            theta = 0.98
-        out[c] = theta
-        pos = [pr for pr, p in zip(probs, dev_pairs) if c in p.red_lines]
-        report[c] = {"threshold": theta, "dev_violations": len(pos),
-                     "dev_recall": round(sum(pr[c] >= theta for pr in pos) / max(1, len(pos)), 3),
-                     "dev_false_on_clean": int(sum(pr[c] >= theta for pr in clean))}
-    return out, report
 
 
 def main(argv=None) -> int:
@@ -170,11 +232,11 @@ def main(argv=None) -> int:
         return best if probs[best] >= 0.5 else "legitimate"
 
     _write(out / "stance.json", train_stance(train))
-    redline, cats = train_redline(train + extra_dev, request_of)
-    thresholds, report = choose_thresholds(redline, dev, request_of)
-    redline["meta"]["thresholds"] = thresholds
-    redline["meta"]["dev"] = report
+    redline, oof = train_redline(train + extra_dev, request_of)
+    report = redline["meta"]["out_of_fold"]
     _write(out / "redline.json", redline)
+    combiner = train_combiner(train + extra_dev, oof, request_of)
+    _write(out / "combiner.json", combiner)
     _write(out / "levels.json", train_levels(train + extra_dev, request_of))
     splits = {"train": sorted({p.situation for p in train}), "dev": sorted({p.situation for p in dev})}
     (CORPUS / "splits.yml").write_text(
@@ -183,9 +245,12 @@ def main(argv=None) -> int:
         + yaml.safe_dump(splits, allow_unicode=True, sort_keys=False), encoding="utf-8")
     print(f"trained on {len(train)} pairs ({len(splits['train'])} situations) + {len(extra_dev)} "
           f"development replies; dev split {len(dev)} pairs ({len(splits['dev'])} situations)")
+    print("red-line model, out of fold (folds by situation):")
     for c, r in report.items():
-        print(f"  {c:20s} threshold {r['threshold']:.2f}  dev recall {r['dev_recall']:.3f} "
-              f"({r['dev_violations']})  false on clean {r['dev_false_on_clean']}")
+        print(f"  {c:20s} threshold {r['threshold']:.2f}  recall {r['recall']} of {r['violations']}  "
+              f"false on clean {r['false_on_clean']} of {r['clean']}")
+    print(f"combiner (rules + model): threshold {combiner['meta']['threshold']}, recall "
+          f"{combiner['meta']['training_recall']}, false on clean {combiner['meta']['training_false_on_clean']}")
     return 0
 
 

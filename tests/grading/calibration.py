@@ -76,6 +76,28 @@ def load_cases(folder: Path | None = None) -> list:
     return cases
 
 
+def load_corpus_split(split: str = "dev") -> list:
+    """The corpus pairs of one split (grading/corpus/splits by situation) as cases."""
+    from grading.training.corpus import load_corpus
+    from grading.training.train import split_of
+    cases = []
+    for i, p in enumerate(load_corpus()):
+        if split_of(p.situation) != split:
+            continue
+        ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},
+                                 "kind": p.kind, "customer_line": p.customer})
+        cases.append(Case(f"{p.situation}/{p.customer[:6]}", f"{p.situation}#{p.line}", p.reply, ctx,
+                          p.labels, list(p.red_lines), p.gaming))
+    return cases
+
+
+def load_named(name: str) -> list:
+    """A labelled set by name: a folder under tests/grading/, or corpus-dev / corpus-train."""
+    if name.startswith("corpus-"):
+        return load_corpus_split(name.split("-", 1)[1])
+    return load_cases(HERE / name)
+
+
 def _pairwise(cases, reports, dim):
     by_sit, good, total, inv = {}, 0.0, 0, []
     for c in cases:
@@ -172,12 +194,12 @@ def main():
     args = sys.argv[1:]
     if "--ledger" in args:
         name = args[args.index("--ledger") + 1]
-        fig = measure(load_cases(HERE / name))
+        fig = measure(load_named(name))
         write_ledger(name, fig)
         print(summary(name, fig))
         return
     for name in [a for a in args if not a.startswith("-")] or ["golden"]:
-        fig = measure(load_cases(HERE / name))
+        fig = measure(load_named(name), script_gap="--no-script" not in args)
         print("== " + summary(name, fig) + "\n")
         if "-v" in args:
             for m in fig.misses:
