@@ -5,6 +5,7 @@ the scripts run under any Python 3.11; the app they test is the installed wheel'
 checkout's."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests" / "trainer"))
 from faultkit import HOST, Http, Server, free_port  # noqa: E402  (stdlib-only HTTP client and gunicorn runner)
 
 __all__ = ["HOST", "Http", "ROOT", "Checks", "Venv", "WheelServer", "build_wheel", "built_from",
-           "free_port", "prepare", "workdir"]
+           "free_port", "prepare", "begin", "workdir"]
 # The developer's own settings must not leak into the deployment under test.
 UNSET = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DATABASE_URL", "SECRET_KEY", "FLASK_APP")
 UNSET_PREFIXES = ("RATELIMIT_", "RMTRAINER_", "WEB_CONCURRENCY")
@@ -150,3 +151,16 @@ def prepare(work_arg: str | None, checks: Checks) -> tuple[Path, Venv, Path]:
     venv.create(wheel)
     checks((venv.bin / "rmtrainer").exists(), f"installed it with its dependencies into a fresh venv, {venv.path}")
     return work, venv, wheel
+
+
+def begin(name: str, doc: str) -> tuple[Checks, Venv, Path, Path]:
+    """A script's start: read --workdir, get the installed wheel, and an empty run folder
+    work/NAME. Returns (checks, venv, wheel, run)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--workdir", help="where the wheel, venv and runs go (default: a new temporary folder)")
+    checks = Checks(name)
+    work, venv, wheel = prepare(ap.parse_args().workdir, checks)
+    run = work / name
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir()
+    return checks, venv, wheel, run

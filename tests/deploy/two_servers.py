@@ -12,17 +12,15 @@ Needs this machine's PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
-import shutil
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-from deploykit import HOST, Checks, Http, Venv, WheelServer, prepare
+from deploykit import HOST, Checks, Http, Venv, WheelServer, begin
 
 DATABASE = "rm_two_servers"
 PG_ADMIN = f"postgresql://postgres@{HOST}:5432/postgres"
@@ -210,18 +208,11 @@ def limit_counts_across(c: Cluster, a: WheelServer, b: WheelServer, token: str) 
         c.checks(int(c.services("keys", REDIS_URL)) > 0, f"... the counters are in Redis ({REDIS_URL})")
         c.checks(refused[1].headers.get("Retry-After"), f"... with Retry-After: {refused[1].headers.get('Retry-After')}")
         other = b if refused[0] == "A" else a
-        c.checks(send(other).status == 429, f"... and the other server refuses too")
+        c.checks(send(other).status == 429, "... and the other server refuses too")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--workdir", help="where the wheel, venv and run go (default: a new temporary folder)")
-    args = ap.parse_args()
-    checks = Checks("servers")
-    work, venv, _ = prepare(args.workdir, checks)
-    run = work / "servers"
-    shutil.rmtree(run, ignore_errors=True)
-    run.mkdir()
+    checks, venv, _, run = begin("servers", __doc__)
     c = Cluster(checks, venv, run)
     c.fresh()
     servers = []

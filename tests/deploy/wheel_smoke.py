@@ -9,7 +9,6 @@ Fails on any 500 or missing file.
 """
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import re
@@ -20,12 +19,13 @@ import time
 import zipfile
 from pathlib import Path
 
-from deploykit import HOST, ROOT, Checks, Http, Venv, WheelServer, built_from, free_port, prepare
+from deploykit import HOST, ROOT, Checks, Http, Venv, WheelServer, begin, built_from, free_port
 
 PASSWORD = "smoke-test-pass-9"
 SCENARIO = "transfer_not_arrived"
 BRUSH_OFF = "这不归我管，你自己去查吧。"     # ends the scenario in a few turns (complaint filed)
 ROOMS = ("grading/", "scenarios/", "trainer/")
+CORPUS = "grading/corpus/"   # what the models were trained on; the app reads grading/models/ instead
 # What the app needs at run time, by kind: (label, pattern of paths in the wheel)
 KINDS = [
     ("templates", r"trainer/templates/.+\.html"), ("static files", r"trainer/static/.+"),
@@ -58,11 +58,14 @@ for po in (n for n in z.namelist() if n.endswith(".po")):
 def check_wheel(checks: Checks, venv: Venv, wheel: Path, run: Path) -> None:
     """Every run-time file of the checkout is in the wheel, by kind; the .mo matches the .po."""
     names, sources = set(zipfile.ZipFile(wheel).namelist()), built_from(wheel.parent.parent)
-    expected = [f for f in sources if f.startswith(ROOMS) and Path(f).name != "README.md"]
+    corpus = [f for f in sources if f.startswith(CORPUS)]
+    expected = [f for f in sources if f.startswith(ROOMS) and Path(f).name != "README.md" and f not in corpus]
     expected += ["trainer/" + f for f in sources if f.startswith("templates/")]
     missing = sorted(set(expected) - names)
     checks(not missing, f"the wheel has all {len(expected)} files of grading/, scenarios/, trainer/ "
-                        f"and templates/ (READMEs aside)", "missing: " + ", ".join(missing[:20]))
+                        f"and templates/ (READMEs and the training corpus aside)", "missing: " + ", ".join(missing[:20]))
+    print(f"     (training corpus, not read at run time: {sum(f in names for f in corpus)} of {len(corpus)} "
+          f"files shipped)", flush=True)
     counts = []
     for label, pattern in KINDS:
         n = sum(1 for name in names if re.fullmatch(pattern, name))
@@ -186,14 +189,7 @@ def check_demo(checks: Checks, venv: Venv, run: Path) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--workdir", help="where the wheel, venv and run go (default: a new temporary folder)")
-    args = ap.parse_args()
-    checks = Checks("smoke")
-    work, venv, wheel = prepare(args.workdir, checks)
-    run = work / "smoke"
-    shutil.rmtree(run, ignore_errors=True)
-    run.mkdir()
+    checks, venv, wheel, run = begin("smoke", __doc__)
     check_wheel(checks, venv, wheel, run)
     where = venv.run("python", "-c", "import trainer, grading, scenarios; print(trainer.__file__); "
                      "print(trainer.TEMPLATES)", cwd=run, env=venv.env()).stdout.split()
