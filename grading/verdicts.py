@@ -49,7 +49,11 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category)
     return [f"cat:{cat}", ("rule", float(rule_fired)), ("p_cat", p_c), ("p_any", p_any),
             ("request", float(req)), ("request*p_any", req * p_any), ("rule*p_any", rule_fired * p_any),
             ("rule*p_cat", rule_fired * p_c), ("request*p_cat", req * p_c),
-            (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any)]
+            (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any),
+            # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
+            # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
+            ("rule*unasked", rule_fired * (request_category is None)),
+            (f"rule*unasked|{cat}", rule_fired * (request_category is None))]
 
 
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
