@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:   # behind N trusted proxies: the client's address, for limits and audit
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    config.secure_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -10,14 +10,19 @@ from trainer.commands.users import users_group
 
 
 class RMTrainerGroup(click.Group):
-    """The command group; an unmigrated database is a clear one-line error, not a traceback."""
+    """The command group; an unmigrated or unreachable database is a clear one-line error, not a traceback."""
 
     def invoke(self, ctx):
+        from sqlalchemy.exc import InterfaceError, OperationalError
         from trainer.schema import SchemaError
         try:
             return super().invoke(ctx)
         except SchemaError as e:
             raise click.ClickException(str(e)) from None
+        except (OperationalError, InterfaceError) as e:
+            # the database went away (or never answered): the driver's first line, no traceback
+            reason = (str(e.orig or e).strip().splitlines() or [type(e).__name__])[0]
+            raise click.ClickException(f"cannot reach the database: {reason}") from None
 
 
 @click.group(cls=RMTrainerGroup, context_settings={"help_option_names": ["-h", "--help"]})

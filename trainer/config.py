@@ -50,6 +50,11 @@ def from_env(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh",
         "WTF_CSRF_TIME_LIMIT": None,   # the session lifetime bounds it; a long role-play must not fail
         "REPLY_MAX_CHARS": 2000,
+        "API_TOKEN_DAYS": _int("RMTRAINER_API_TOKEN_DAYS", 90),        # a new API token's lifetime
+        "EXAM_MAX_ATTEMPTS": _int("RMTRAINER_EXAM_MAX_ATTEMPTS", 1),   # exam starts per assignment and scenario
+        # Exam customers are derived from this secret (default: from SECRET_KEY), so nobody can
+        # compute the exam seed from public data and rehearse it in practice.
+        "EXAM_SEED_SECRET": os.environ.get("RMTRAINER_EXAM_SEED_SECRET") or None,
         # POST /api/v1/grade, per request: records, reply characters in all, and answer size
         "GRADE_MAX_ITEMS": 100,
         "GRADE_MAX_CHARS": 20_000,
@@ -73,3 +78,22 @@ def _instance_secret(instance_path: str) -> str:
         os.chmod(path, 0o600)
     with open(path, encoding="utf-8") as f:
         return f.read().strip()
+
+
+def secure_sqlite_file(url: str) -> None:
+    """Create an SQLite database file readable by its owner only (0600), or tighten an existing
+    one: it holds password hashes and trainees' replies. Other databases are left alone."""
+    from sqlalchemy.engine import make_url
+    try:
+        parsed = make_url(url)
+    except Exception:       # noqa: BLE001 - a bad URL is reported when the engine is made
+        return
+    path = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    try:
+        os.chmod(path, 0o600)     # SQLite gives its journal files the database file's mode
+    except PermissionError:
+        pass                      # not ours to change: leave it as its owner set it

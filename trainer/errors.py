@@ -1,9 +1,22 @@
 """Error pages for people and JSON errors for the API, with the right status codes."""
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
+import logging
+
+from flask import abort, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+
+log = logging.getLogger(__name__)
+# The last resort when even the error page cannot be rendered: no template, no database.
+BARE_500 = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>500 · RM Trainer</title>
+<link rel="stylesheet" href="{css}"></head>
+<body><main><section class="card narrow"><h1>500</h1>
+<p>服务器内部错误，请稍后再试。</p><p lang="en">Internal server error; please try again.</p>
+<p><a href="/">返回首页 · Start page</a></p></section></main></body></html>
+"""
 
 MESSAGES = {400: "Bad request", 401: "Please log in", 403: "You do not have access to this page",
             404: "Not found", 405: "Method not allowed", 409: "Conflict",
@@ -52,8 +65,25 @@ def register_errors(app) -> None:
             custom = None
         return error_response(status, custom)
 
+    def server_error(e):
+        # The request's session may hold a failed flush (PendingRollbackError on the next query,
+        # e.g. the page header asking who is logged in): roll it back before rendering anything.
+        from trainer.extensions import db
+        try:
+            db.session.rollback()
+        except Exception:      # noqa: BLE001 - a dead connection: the session is discarded at teardown
+            log.warning("rollback failed while answering a 500", exc_info=True)
+        try:
+            return handler(e)
+        except Exception:      # noqa: BLE001 - never let the error page itself fail
+            log.exception("the error page failed to render")
+            from flask import url_for
+            if wants_json():
+                return jsonify(error=MESSAGES[500], status=500), 500
+            return make_response(BARE_500.format(css=escape(url_for("static", filename="app.css"))), 500)
+
     for status in MESSAGES:
-        app.register_error_handler(status, handler)
+        app.register_error_handler(status, server_error if status == 500 else handler)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -13,8 +13,17 @@ class Base(DeclarativeBase):
     """Declarative base for the trainer's models."""
 
 
+class SessionLoginManager(LoginManager):
+    """Flask-Login reading only the server-checked session (trainer/sessions.py). The app never
+    issues a "remember me" cookie, so one that arrives is ignored: a forged one with non-ASCII
+    bytes made Flask-Login's digest comparison raise on every page, the error page included."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        return None
+
+
 db = SQLAlchemy(model_class=Base)
-login_manager = LoginManager()
+login_manager = SessionLoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 migrate = Migrate()

@@ -74,6 +74,18 @@ class Cohort(db.Model):
     coach: Mapped[Optional[User]] = relationship(foreign_keys=[coach_id])
 
 
+class CohortInvite(db.Model):
+    """A coach's invitation for a trainee to join a cohort; the trainee joins by accepting it."""
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    invited_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cohort: Mapped[Cohort] = relationship()
+    inviter: Mapped[User] = relationship(foreign_keys=[invited_by])
+
+
 class Assignment(db.Model):
     """Work a coach gave a cohort: a whole track or one scenario, with a due date."""
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +185,9 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Refused from this moment on (a token without one is refused too: every issue sets it).
+    expires_at: Mapped[Optional[datetime]] = mapped_column(nullable=True)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(nullable=True)
     user: Mapped[User] = relationship()
 
     @staticmethod

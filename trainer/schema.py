@@ -28,10 +28,26 @@ def current_revision(engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+class DatabaseUnreachable(SchemaError):
+    """The database cannot be reached at start: one line saying where and why, no traceback."""
+
+
+def _reachable_revision(app, db) -> str | None:
+    """The database's revision, or DatabaseUnreachable naming the server and the driver's reason."""
+    from sqlalchemy.exc import SQLAlchemyError
+    try:
+        return current_revision(db.engine)
+    except SQLAlchemyError as e:
+        where = app.config["SQLALCHEMY_DATABASE_URI"].split("@")[-1]
+        reason = (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0]
+        raise DatabaseUnreachable(f"cannot reach the database ({where}): {reason}; check DATABASE_URL "
+                                  "and that the server is running, then start again") from None
+
+
 def ensure_current(app, db) -> None:
     """Upgrade when the app may (AUTO_MIGRATE), otherwise refuse to run on an old schema."""
     with app.app_context():
-        current, head = current_revision(db.engine), head_revision()
+        current, head = _reachable_revision(app, db), head_revision()
         if current == head:
             return
         if app.config.get("AUTO_MIGRATE"):

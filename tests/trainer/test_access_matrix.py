@@ -56,6 +56,7 @@ ACCESS = {
     "trainee.attempt": A_READERS,
     "trainee.reply": A_OWNER,
     "trainee.retry": A_OWNER,
+    "trainee.answer_invite": LOGGED_IN,   # only one's own invitations: any other id is "no longer open"
     "coach.dashboard": COACHES,
     "coach.cohorts": COACHES,
     "coach.agreement": COACHES,
@@ -76,6 +77,7 @@ ACCESS = {
     "admin.users": ADMIN,
     "admin.set_role": ADMIN,
     "admin.unlock_user": ADMIN,
+    "admin.revoke_tokens": ADMIN,
     "admin.delete_data": ADMIN,
 }
 

@@ -78,3 +78,13 @@ def test_replying_again_before_reading_the_recovered_line_is_409(api, grader_cra
     assert [t.reply for t in turns] == [reply] and turns[0].report_json is not None
     # Having read the customer's answer, the trainee carries on normally.
     assert api.post(f"/attempts/{attempt_id}/turns", {"reply": "好的，我先核对一下收款人的户名。"}).status_code == 200
+
+
+def test_sending_the_saved_reply_again_gets_its_result_not_a_second_turn(api, grader_crashes_once):
+    attempt_id, reply = crash_a_reply(api)
+    again = api.post(f"/attempts/{attempt_id}/turns", {"reply": reply, "turn": 0})
+    assert again.status_code == 200, again.get_json()
+    body = again.get_json()
+    assert body["duplicate"] is True and body["turn_index"] == 0 and body["report"]["total"] >= 85
+    assert body["next_turn"] == 1 and "名字" in body["customer"]
+    assert [t.reply for t in Turn.query.filter_by(attempt_id=attempt_id)] == [reply]

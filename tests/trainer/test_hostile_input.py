@@ -205,9 +205,9 @@ def test_typed_input_echoed_in_errors_and_forms_is_escaped(client, auth, people,
     assert response.status_code == 401
     assert_shown_as_text(response.get_data(as_text=True), payload)
     carol = Browser(client, auth, "carol")
-    # "There is no user named “...”" next to the field, and the field's value
+    # "If “...” is a trainee without a cohort, they have been invited" (whatever the name)
     refused = carol.post(f"/coach/cohorts/{people['cohort'].id}/members", {"username": payload})
-    assert refused.status_code == 422
+    assert refused.status_code in (200, 422)
     assert_shown_as_text(refused.get_data(as_text=True), payload)
     # an impossible due date is quoted back in its error
     refused = carol.post(f"/coach/cohorts/{people['cohort'].id}/assignments",
@@ -550,7 +550,7 @@ def test_sql_fragments_are_treated_as_text_everywhere(client, auth, people, atte
     response = client.post("/login", data={"username": "amy", "password": fragment, "csrf_token": auth.csrf()})
     assert response.status_code == 401
     carol = Browser(client, auth, "carol")
-    assert carol.post(f"/coach/cohorts/{people['cohort'].id}/members", {"username": fragment}).status_code == 422
+    assert carol.post(f"/coach/cohorts/{people['cohort'].id}/members", {"username": fragment}).status_code in (200, 422)
     assert carol.post(f"/coach/cohorts/{people['cohort'].id}/assignments",
                       {"work": f"scenario:{fragment}", "mode": "practice",
                        "due": (date.today() + timedelta(days=1)).isoformat()}).status_code == 422

@@ -121,14 +121,14 @@ def test_delete_data_asks_first_and_refuses_coaches_and_unknown_names(rmtrainer,
     assert rmtrainer("users", "delete-data", "nobody", "--yes").output.strip().endswith("no user named 'nobody'")
 
 
-def test_passwords_shorter_than_eight_characters_are_refused(app, rmtrainer, make_user):
-    with pytest.raises(UserError, match="at least 8 characters"):
-        create_user("amy", "seven77")
+def test_passwords_shorter_than_ten_characters_are_refused(app, rmtrainer, make_user):
+    with pytest.raises(UserError, match="at least 10 characters"):
+        create_user("amy", "nine-9999")
     amy = make_user("amy")
-    with pytest.raises(UserError, match="at least 8 characters"):
+    with pytest.raises(UserError, match="at least 10 characters"):
         set_password(amy, "short")
     result = rmtrainer("users", "password", "amy", "--password", "short")
-    assert result.exit_code == 1 and "at least 8 characters" in result.output
+    assert result.exit_code == 1 and "at least 10 characters" in result.output
     assert rmtrainer("users", "password", "amy", "--password", "a-longer-one").exit_code == 0
     assert db.session.get(User, amy.id).check_password("a-longer-one")
     assert AuditEvent.query.filter_by(action="password_change", target="user:amy").count() == 1

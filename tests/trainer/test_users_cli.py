@@ -67,7 +67,7 @@ def test_the_password_is_asked_for_when_not_given(database):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["amy", "--password", "short"], 1, "at least 8 characters"),
+    (["amy", "--password", "short"], 1, "at least 10 characters"),
     (["amy", "--role", "boss", "--password", "correct-horse-9"], 2, "'boss' is not one of"),
     (["root", "--role", "admin", "--password", "correct-horse-9", "--cohort", "A"], 2, "--cohort is for trainees and coaches"),
 ])

@@ -10,7 +10,7 @@ from trainer.access import role_required
 from trainer.admin.forms import ActionForm, DeleteDataForm, RoleForm
 from trainer.extensions import db
 from trainer.models import User
-from trainer.services import audit
+from trainer.services import audit, tokens
 from trainer.services.logins import is_locked, unlock
 from trainer.services.users import UserError, change_role, data_counts, delete_user_data
 
@@ -56,7 +56,8 @@ def users():
     page = db.paginate(query, page=_page_number(), per_page=USERS_PER_PAGE, error_out=False)
     forms = {u.id: RoleForm(formdata=None, role=u.role) for u in page.items}
     return render_template("admin/users.html", page=page, q=q, forms=forms, action=ActionForm(formdata=None),
-                           locked={u.id for u in page.items if is_locked(u)})
+                           locked={u.id for u in page.items if is_locked(u)},
+                           live_tokens=tokens.live_counts([u.id for u in page.items]))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -85,6 +86,18 @@ def unlock_user(user_id: int):
         abort(400)
     unlock(user)
     flash(_("%(name)s can log in again", name=user.username), "info")
+    return redirect(url_for("admin.users", q=user.username))
+
+
+@bp.route("/users/<int:user_id>/revoke-tokens", methods=["POST"])
+@role_required("admin")
+def revoke_tokens(user_id: int):
+    """Revoke every API token of an account (audited)."""
+    user = _user(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = tokens.revoke_all(user, "revoked by an admin", actor=current_user)
+    flash(_("Revoked %(n)d API tokens of %(name)s", n=count, name=user.username), "info")
     return redirect(url_for("admin.users", q=user.username))
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import g, jsonify, request
-from sqlalchemy import select
 
-from trainer.extensions import db
-from trainer.models import ApiToken, User
+from trainer.models import User
+from trainer.services import tokens
 
 REALM = 'Bearer realm="rmtrainer"'
 MAX_TOKEN_CHARS = 256   # issued tokens are 43 characters; anything much longer is not ours
@@ -53,8 +52,9 @@ def token_user() -> User:
     if not token or len(token) > MAX_TOKEN_CHARS:
         raise _unauthorized("invalid or revoked token", invalid=True)
     # One query for the token and its user: this runs before every API request.
-    user = db.session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                              .where(ApiToken.token_hash == ApiToken.digest(token))).scalar()
+    user, why = tokens.lookup(token)
+    if why == "expired":
+        raise _unauthorized("the token has expired: ask for a new one (`rmtrainer users token NAME`)", invalid=True)
     if user is None:
         raise _unauthorized("invalid or revoked token", invalid=True)
     return user

@@ -12,7 +12,8 @@ from scenarios.persona import render
 
 from trainer.models import Attempt, Turn
 from trainer.services import library
-from trainer.services.attempts import TurnResult, track_result
+from trainer.services.attempts import TurnResult, next_turn, track_result
+from trainer.services.exams import model_answers_each_turn
 
 STATE_KEYS = ("step", "turn", "mood", "trust", "mood_band", "trust_band", "uncovered", "ended", "ending")
 # What the trainee would know about the customer (the play page's persona card); hidden facts,
@@ -64,11 +65,13 @@ def reports_visible(attempt: Attempt) -> bool:
 
 
 def model_answers_visible(attempt: Attempt) -> bool:
-    """Model answers follow the track's setting: after each reply, or only at the debrief."""
-    if attempt.status == "finished":
-        return True
-    track = library.tracks().get(attempt.track_id) if attempt.track_id else None
-    return attempt.mode == "practice" and (track is None or track.model_answers == "each_turn")
+    """Model answers follow the scenario's track policy: after each reply, or only at the debrief."""
+    return attempt.status == "finished" or model_answers_each_turn(attempt)
+
+
+def shown_seed(attempt: Attempt) -> Optional[int]:
+    """The seed replays a practice customer; an exam's is not shown (practice refuses it anyway)."""
+    return attempt.seed if attempt.mode == "practice" else None
 
 
 def current_hint(attempt: Attempt) -> Optional[str]:
@@ -127,13 +130,14 @@ def attempt_json(attempt: Attempt) -> dict:
     out = {"attempt_id": attempt.id, "user": attempt.user.username,
            "scenario": {"id": attempt.scenario_id, "version": attempt.scenario_version,
                         "title": dict(scenario.title) if scenario else None},
-           "mode": attempt.mode, "seed": attempt.seed, "track_id": attempt.track_id,
-           "status": attempt.status, **results_json(attempt), "ending": ending_json(attempt),
+           "mode": attempt.mode, "seed": shown_seed(attempt), "track_id": attempt.track_id,
+           "assignment_id": attempt.assignment_id, "status": attempt.status, **results_json(attempt), "ending": ending_json(attempt),
            "started_at": attempt.started_at.isoformat(),
            "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
            "customer": attempt.state["customer_line"] if attempt.status == "active" else None,
            "hint": current_hint(attempt), "state": state_json(attempt),
-           "persona": persona_card(attempt), "turns": [turn_json(t, attempt) for t in attempt.turns]}
+           "persona": persona_card(attempt), "turns": [turn_json(t, attempt) for t in attempt.turns],
+           "next_turn": next_turn(attempt) if attempt.status == "active" else None}
     if not reports_visible(attempt):
         out["note"] = EXAM_NOTE
     return out
@@ -142,16 +146,17 @@ def attempt_json(attempt: Attempt) -> dict:
 def started_json(attempt: Attempt) -> dict:
     """The answer to starting an attempt: its id, the customer's first line and the state."""
     return {"attempt_id": attempt.id, "scenario_id": attempt.scenario_id, "mode": attempt.mode,
-            "seed": attempt.seed, "track_id": attempt.track_id,
+            "seed": shown_seed(attempt), "track_id": attempt.track_id, "assignment_id": attempt.assignment_id,
             "customer": attempt.state["customer_line"], "hint": current_hint(attempt),
-            "persona": persona_card(attempt), "state": state_json(attempt)}
+            "persona": persona_card(attempt), "state": state_json(attempt), "next_turn": next_turn(attempt)}
 
 
 def turn_result_json(attempt: Attempt, result: TurnResult) -> dict:
     """The answer to a reply: its report (withheld in an unfinished exam) and the customer's
     next line, or the ending with the attempt's final scores."""
-    out = {"turn_index": result.turn.index, "report": result.report if reports_visible(attempt) else None,
-           "state": state_json(attempt)}
+    out = {"turn_index": result.turn.index, "report": (result.report or None) if reports_visible(attempt) else None,
+           "state": state_json(attempt), "duplicate": result.duplicate,
+           "next_turn": next_turn(attempt) if attempt.status == "active" else None}
     if not reports_visible(attempt):
         out["note"] = EXAM_NOTE
     if result.ending is None:

@@ -14,7 +14,6 @@ from trainer.api.parse import json_object, string, whole_number
 from trainer.api.serializers import (
     attempt_json, scenario_json, started_json, track_json, turn_result_json,
 )
-from trainer.extensions import db
 from trainer.models import Attempt
 from trainer.services import attempts, library
 from trainer.services.attempts import AttemptError, recover, start_attempt, submit_reply
@@ -23,7 +22,7 @@ bp = Blueprint("api", __name__)
 bp.before_request(authenticate)
 bp.register_error_handler(ApiError, error_json)
 
-START_FIELDS = ("scenario_id", "mode", "seed", "track_id")
+START_FIELDS = ("scenario_id", "mode", "seed", "track_id", "assignment_id")
 
 
 @bp.post("/grade")
@@ -49,16 +48,20 @@ def scenarios():
 
 @bp.post("/attempts")
 def start():
-    """Start an attempt: {scenario_id, mode?, seed?, track_id?} -> 201 {attempt_id, customer, state}."""
+    """Start an attempt: {scenario_id, mode?, seed?, track_id?, assignment_id?} -> 201 {attempt_id, customer, state}."""
     body = json_object(START_FIELDS)
     scenario_id = string(body, "scenario_id", required=True)
     mode = string(body, "mode", default="practice")
     seed = whole_number(body, "seed")
     track_id = string(body, "track_id")
+    assignment_id = whole_number(body, "assignment_id")
     if mode == "exam" and seed is not None:
         raise ApiError(422, "exam mode uses the scenario's fixed seed; leave seed out")
+    if assignment_id is not None and not 0 < assignment_id < 2**31:
+        raise ApiError(404, f"no assignment {assignment_id} for you")
     try:
-        attempt = start_attempt(api_user(), scenario_id, mode, seed=seed, track_id=track_id)
+        attempt = start_attempt(api_user(), scenario_id, mode, seed=seed, track_id=track_id,
+                                assignment_id=assignment_id)
     except AttemptError as e:
         raise ApiError(e.status, str(e)) from None
     response = jsonify(started_json(attempt))
@@ -78,17 +81,19 @@ def show(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/turns")
 def reply(attempt_id: int):
-    """Reply to the customer: {reply} -> {report, customer | ending, state}."""
+    """Reply to the customer: {reply, turn?} -> {report, customer | ending, state, next_turn}.
+
+    `turn` (the attempt's next_turn when the client read it) makes a resend safe: the same reply
+    for a stored turn gets the stored result ("duplicate": true), another reply gets 409."""
     attempt = _visible_attempt(attempt_id, overrides=False)
     if not can_play_attempt(api_user(), attempt):
         raise ApiError(403, "only the trainee who owns this attempt may reply in it")
-    text = string(json_object(("reply",)), "reply", required=True)
-    if recover(attempt) is not None:
-        # The previous reply was stored but never graded; the customer has answered it only
-        # now, so this reply would answer a line the client has not seen.
-        raise ApiError(409, "your previous reply has just been graded and the customer has answered; "
-                            "GET the attempt to read the new line, then reply")
-    result = _submit(attempt, text)
+    body = json_object(("reply", "turn"))
+    text = string(body, "reply", required=True)
+    turn = whole_number(body, "turn")
+    if turn is not None and not 0 <= turn < 2**31:
+        raise ApiError(422, "turn must be a whole number from 0 to 2147483647")
+    result = _submit(attempt, text, turn)
     return jsonify(turn_result_json(attempt, result))
 
 
@@ -100,17 +105,11 @@ def _visible_attempt(attempt_id: int, overrides: bool = True) -> Attempt:
     return attempt
 
 
-def _submit(attempt: Attempt, text: str):
+def _submit(attempt: Attempt, text: str, turn: int | None):
     """Store and grade a reply; if grading fails the reply is kept and the client told so."""
-    before = len(attempt.turns)
     try:
-        return submit_reply(attempt, text, current_app.config["REPLY_MAX_CHARS"])
+        return submit_reply(attempt, text, current_app.config["REPLY_MAX_CHARS"], turn=turn)
     except AttemptError as e:
+        if e.status >= 500:
+            current_app.logger.exception("grading failed for attempt %s", attempt.id)
         raise ApiError(e.status, str(e)) from None
-    except Exception:
-        db.session.rollback()
-        if len(attempt.turns) == before:
-            raise           # nothing was stored: a plain server error
-        current_app.logger.exception("grading failed for attempt %s", attempt.id)
-        raise ApiError(500, "your reply was saved but could not be graded; do not send it again: "
-                            f"GET /api/v1/attempts/{attempt.id} to resume") from None

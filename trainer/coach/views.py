@@ -14,7 +14,9 @@ from trainer.extensions import db
 from trainer.filters import DIMENSION_LABELS, locale
 from trainer.models import DIMENSIONS, Attempt, Cohort, Turn
 from trainer.services import audit, coaching
-from trainer.services.cohorts import CohortError, add_member, assign, create_cohort, override_turn, remove_member
+from trainer.services.cohorts import (
+    CohortError, add_member, assign, create_cohort, invite_member, override_turn, remove_member,
+)
 
 bp = Blueprint("coach", __name__)
 
@@ -93,12 +95,20 @@ def add_trainee(cohort_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            user = add_member(cohort, form.username.data)
+            if current_user.role == "admin":      # an admin assigns; a coach only invites
+                user = add_member(cohort, form.username.data)
+            else:
+                invite_member(cohort, form.username.data, current_user)
         except CohortError as e:
             _show_error(form, e)
         else:
-            flash(_("%(name)s joined the cohort", name=user.name), "info")
-            return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+            if current_user.role == "admin":
+                flash(_("%(name)s joined the cohort", name=user.name), "info")
+                return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+            # One answer whatever the name is: whether it exists is not the coach's to learn here.
+            flash(_("If “%(name)s” is a trainee without a cohort, they have been invited; they join "
+                    "when they accept the invitation.", name=form.username.data.strip()), "info")
+            return _cohort_page(cohort)
     return _cohort_page(cohort, member_form=form, status=422)
 
 

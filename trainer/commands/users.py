@@ -1,4 +1,4 @@
-"""`rmtrainer users create|token|password|unlock|delete-data`: accounts, API bearer tokens,
+"""`rmtrainer users create|token|revoke-tokens|password|unlock|delete-data`: accounts, API bearer tokens,
 lockouts and deleting a trainee's data on request, against the configured database."""
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def users_group():
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="trainee", show_default=True, help="What the account may do.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 8 characters; asked for (hidden) when not given.")
+              help="At least 10 characters, not a common password; asked for (hidden) when not given.")
 @click.option("--cohort", "cohort_name", help="A trainee joins this cohort; a coach runs it (created if new).")
 def create_command(name, role, password, cohort_name):
     """Create an account NAME with a hashed password."""
@@ -64,15 +64,27 @@ def create_command(name, role, password, cohort_name):
 
 @users_group.command("token")
 @click.argument("name")
-def token_command(name):
-    """Print a new API bearer token for NAME (shown once; only its hash is stored)."""
-    from trainer.models import User
-    from trainer.services.users import issue_token
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="How long the token lives (default: API_TOKEN_DAYS, 90).")
+def token_command(name, days):
+    """Print a new API bearer token for NAME (shown once; only its hash is stored; it expires)."""
+    from trainer.services.users import UserError, issue_token
     with _app_context():
-        user = User.query.filter_by(username=name).first()
-        if user is None:
-            raise click.ClickException(f"no user named '{name}'")
-        click.echo(issue_token(user))
+        user = _find(name)
+        try:
+            click.echo(issue_token(user, days))
+        except UserError as e:
+            raise click.ClickException(str(e)) from None
+
+
+@users_group.command("revoke-tokens")
+@click.argument("name")
+def revoke_tokens_command(name):
+    """Revoke every API token of NAME (audited); the API refuses them from now on."""
+    from trainer.services import tokens
+    with _app_context():
+        count = tokens.revoke_all(_find(name), "revoked from the command line")
+        click.echo(f"revoked {count} API token{'s' if count != 1 else ''} of '{name}'")
 
 
 def _find(name: str):
@@ -87,7 +99,7 @@ def _find(name: str):
 @users_group.command("password")
 @click.argument("name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 8 characters; asked for (hidden) when not given.")
+              help="At least 10 characters, not a common password; asked for (hidden) when not given.")
 def password_command(name, password):
     """Set NAME's password; their sessions end, so they log in again."""
     from trainer.services.users import UserError, set_password

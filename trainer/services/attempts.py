@@ -1,12 +1,12 @@
 """Playing a scenario: start, reply (stored before it is graded), retry, finish, recover."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,7 +15,8 @@ from grading.scoring import total
 from scenarios import EngineError, State, advance, new_seed, start, step_context
 from trainer.extensions import db
 from trainer.models import DIMENSIONS, MODES, Attempt, GradeOverride, Turn, utcnow
-from trainer.services import library
+from trainer.services import exams, library
+from trainer.services.exams import exam_seed  # noqa: F401 - where callers have imported it from
 
 
 class AttemptError(ValueError):
@@ -26,18 +27,23 @@ class AttemptError(ValueError):
         self.status = status
 
 
+class ReplyNotGraded(AttemptError):
+    """The reply is stored but grading it failed; opening the attempt grades it later."""
+
+    def __init__(self, attempt_id: int):
+        super().__init__("your reply was saved but could not be graded; do not send it again: "
+                         f"GET /api/v1/attempts/{attempt_id} to resume", 500)
+
+
 @dataclass
 class TurnResult:
-    """What one reply produced: the stored turn, its report, and what comes next."""
+    """What one reply produced: the stored turn, its report, and what comes next. A duplicate
+    (the same reply to the same turn sent again) gets the stored turn and the attempt as it is."""
     turn: Turn
     report: dict
     customer: Optional[str]
     ending: Optional[object]
-
-
-def exam_seed(scenario_id: str, version: int) -> int:
-    """The fixed seed of a scenario's exam: every trainee meets the same customer."""
-    return int(hashlib.sha256(f"exam:{scenario_id}:{version}".encode()).hexdigest()[:8], 16) % 2**31
+    duplicate: bool = False
 
 
 def load(attempt_id: int, overrides: bool = True) -> Optional[Attempt]:
@@ -76,42 +82,111 @@ def _commit() -> None:
 
 def start_attempt(user, scenario_id: str, mode: str = "practice", seed: Optional[int] = None,
                   track_id: Optional[str] = None, assignment_id: Optional[int] = None) -> Attempt:
-    """Begin an attempt and store it with its seed and first customer line."""
+    """Begin an attempt and store it with its seed and first customer line (exam rules: see exams.py)."""
     scenario = library.scenario(scenario_id)
     if scenario is None:
         raise AttemptError(f"unknown scenario '{scenario_id}'", 404)
     if mode not in MODES:
         raise AttemptError(f"mode must be one of {', '.join(MODES)}")
-    if seed is None:
-        seed = exam_seed(scenario.id, scenario.version) if mode == "exam" else new_seed()
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31:
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31):
         raise AttemptError("seed must be a whole number from 0 to 2147483647")
     if track_id is not None and track_id not in library.tracks():
         raise AttemptError(f"unknown track '{track_id}'", 404)
+    try:
+        assignment = exams.assignment_for(user, assignment_id, scenario.id, mode)
+        if assignment is not None and assignment.track_id:
+            track_id = assignment.track_id     # the track's rules (hints, pass mark) are the assignment's
+        if mode == "exam":
+            exams.check_exam_allowance(user, scenario.id, assignment)
+            if seed is None:
+                seed = exams.exam_seed(scenario.id, scenario.version, assignment.id if assignment else None)
+        elif seed is not None and exams.is_exam_seed(scenario, seed):
+            raise exams.ExamError("this seed is reserved for exams; leave it out or choose another")
+    except exams.ExamError as e:
+        raise AttemptError(str(e), e.status) from None
+    while seed is None or (mode == "practice" and exams.is_exam_seed(scenario, seed)):
+        seed = new_seed()     # a random practice customer is never an exam's (a 1 in 2^31 chance)
     state, _ = start(scenario, seed)
     attempt = Attempt(user_id=user.id, scenario_id=scenario.id, scenario_version=scenario.version,
-                      track_id=track_id, assignment_id=assignment_id, mode=mode, seed=seed,
-                      state_json=json.dumps(state.to_dict(), ensure_ascii=False), turns=[])
+                      track_id=track_id, assignment_id=assignment.id if assignment else None, mode=mode,
+                      seed=seed, state_json=json.dumps(state.to_dict(), ensure_ascii=False), turns=[])
     db.session.add(attempt)
     _commit()
     return attempt
 
 
-def submit_reply(attempt: Attempt, reply: str, max_chars: int = 2000) -> TurnResult:
-    """Store the reply, then grade it and move the customer on; nothing typed is lost."""
-    recover(attempt)
-    if attempt.status != "active":
-        raise AttemptError("this attempt has ended", 409)
+def next_turn(attempt: Attempt) -> int:
+    """The number (0-based) of the turn the next reply answers; clients send it back with the reply."""
+    return len(attempt.turns)
+
+
+def _check_reply(reply, max_chars: int) -> None:
     if not isinstance(reply, str) or not reply.strip():
         raise AttemptError("the reply is empty")
     if len(reply) > max_chars:
         raise AttemptError(f"the reply is {len(reply)} characters; at most {max_chars} are accepted", 413)
+
+
+def submit_reply(attempt: Attempt, reply: str, max_chars: int = 2000, turn: Optional[int] = None) -> TurnResult:
+    """Store the reply, then grade it and move the customer on; nothing typed is lost.
+
+    `turn` is the turn the client answers (next_turn() when it read the attempt). The same reply
+    sent again for a turn already stored gets the stored result; another reply for it, or a turn
+    not reached, is a 409 that says where the attempt is."""
+    _check_reply(reply, max_chars)
+    recovered = recover(attempt)
+    if turn is not None and turn < len(attempt.turns):
+        return _stored(attempt, turn, reply)
+    if recovered is not None:
+        # The previous reply was stored but never graded; the customer has answered it only
+        # now, so this reply would answer a line the client has not seen.
+        raise AttemptError("your previous reply has just been graded and the customer has answered; "
+                           "read the new line (GET the attempt), then reply", 409)
+    if attempt.status != "active":
+        raise AttemptError("this attempt has ended", 409)
+    index = len(attempt.turns)
+    if turn is not None and turn != index:
+        raise AttemptError(f"turn {turn} has not been reached: the customer is waiting for the reply "
+                           f"to turn {index}", 409)
     state = attempt.state
-    turn = Turn(index=len(attempt.turns), step_id=state["step"], customer_line=state["customer_line"],
-                reply=reply, state_before_json=attempt.state_json, overrides=[])
-    attempt.turns.append(turn)
-    _commit()                    # the reply is safe before any grading happens
-    return _grade_and_advance(attempt, turn)
+    stored = Turn(index=index, step_id=state["step"], customer_line=state["customer_line"],
+                  reply=reply, state_before_json=attempt.state_json, overrides=[])
+    attempt.turns.append(stored)
+    try:
+        _commit()                    # the reply is safe before any grading happens
+    except IntegrityError:
+        # A parallel request stored this turn first: answer as its duplicate (or its conflict).
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return _stored(attempt, index, reply) if index < len(attempt.turns) else _raise_conflict(attempt)
+    try:
+        result = _grade_and_advance(attempt, stored)
+        result.duplicate = False     # this request stored it, even if a parallel one graded it first
+        return result
+    except AttemptError:
+        raise
+    except Exception as e:
+        db.session.rollback()
+        raise ReplyNotGraded(attempt.id) from e
+
+
+def _raise_conflict(attempt: Attempt):
+    raise AttemptError(f"this turn was answered by another request; the next turn is {len(attempt.turns)}", 409)
+
+
+def _stored(attempt: Attempt, index: int, reply: str) -> TurnResult:
+    """The answer to a turn already stored: its result if this is the same reply, else a 409."""
+    turn = attempt.turns[index]
+    where = (f"the customer is waiting for the reply to turn {len(attempt.turns)}"
+             if attempt.status == "active" else "the attempt has ended")
+    if turn.reply != reply:
+        raise AttemptError(f"turn {index} was already answered with another reply; {where}", 409)
+    if turn.report_json is None:
+        recover(attempt)            # stored by a request still grading it, or one that died
+    scenario = library.scenario(attempt.scenario_id)
+    ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
+    customer = attempt.state["customer_line"] if attempt.status == "active" else None
+    return TurnResult(turn, turn.report, customer, ending, duplicate=True)
 
 
 def _grade_and_advance(attempt: Attempt, turn: Turn) -> TurnResult:
@@ -119,9 +194,18 @@ def _grade_and_advance(attempt: Attempt, turn: Turn) -> TurnResult:
     state = State.from_dict(json.loads(turn.state_before_json))
     report = grade(turn.reply, step_context(scenario, state))
     data = report.to_dict()
-    turn.report_json = json.dumps(data, ensure_ascii=False)
-    turn.total = report.total
-    turn.red_lines = len(report.red_lines)
+    values = {"report_json": json.dumps(data, ensure_ascii=False), "total": report.total,
+              "red_lines": len(report.red_lines)}
+    # Whoever writes the grade first advances the customer; a parallel grader of the same turn
+    # (a duplicate request, or a page recovering it) finds it graded and reads that result.
+    won = db.session.execute(update(Turn).where(Turn.id == turn.id, Turn.report_json.is_(None)).values(**values)
+                             .execution_options(synchronize_session=False)).rowcount == 1
+    if not won:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return _stored(attempt, turn.index, turn.reply)
+    for key, value in values.items():
+        set_committed_value(turn, key, value)
     result = advance(scenario, state, report)
     attempt.state_json = json.dumps(result.state.to_dict(), ensure_ascii=False)
     if result.ending is not None:
@@ -173,6 +257,9 @@ def retry_turn(attempt: Attempt) -> Turn:
     recover(attempt)
     if attempt.mode != "practice":
         raise AttemptError("retrying a turn is only allowed in practice mode", 403)
+    if attempt.status != "active":
+        # A finished attempt is final: its report, scores and any coach grades stand.
+        raise AttemptError("this attempt has ended and is final; start a new attempt to practise again", 409)
     turns = attempt.counted_turns
     if not turns:
         raise AttemptError("there is no turn to retry", 409)

@@ -14,7 +14,8 @@ from trainer.extensions import db
 from trainer.models import AuditEvent, User
 
 ACTIONS = ("login", "login_failed", "lockout", "unlock", "logout", "password_change", "role_change",
-           "user_create", "user_data_delete", "grade_override", "csv_export", "retention_run")
+           "user_create", "user_data_delete", "grade_override", "csv_export", "retention_run",
+           "token_issue", "token_revoke", "cohort_invite", "cohort_join")
 PAGE_SIZE = 50
 
 

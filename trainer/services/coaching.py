@@ -16,7 +16,7 @@ from werkzeug.utils import secure_filename
 
 from trainer.extensions import db
 from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, Turn, User
-from trainer.services.assignments import scenario_ids
+from trainer.services.assignments import done_scenarios, scenario_ids
 
 CSV_HEADER = ("trainee", "scenario", "mode", "status", "started", "finished", "total",
               *DIMENSIONS, "red_lines", "ending")
@@ -52,6 +52,7 @@ class Incident:
     category: str
     evidence: list
     message: str
+    retried: bool = False   # the trainee retried this turn: it no longer counts, but it happened
 
 
 @dataclass
@@ -81,9 +82,10 @@ def weakest_of(averages: dict) -> Optional[str]:
 
 
 def cell_for(assignment: Assignment, finished: list, today: date) -> Cell:
-    """Progress on an assignment from a trainee's finished (scenario_id, started_at) pairs."""
+    """Progress on an assignment from a trainee's finished attempts (mode, track and, for an
+    exam, the assignment itself must match: see assignments.counts_for)."""
     wanted = scenario_ids(assignment)
-    done = {s for s, started in finished if started >= assignment.created_at} & set(wanted)
+    done = done_scenarios(assignment, finished)
     complete = bool(wanted) and len(done) == len(wanted)
     overdue = not complete and assignment.due is not None and assignment.due < today
     return Cell(len(done), len(wanted), complete, overdue)
@@ -120,22 +122,23 @@ def boards(cohorts: list, today: Optional[date] = None) -> list:
 
 
 def _row(trainee: User, attempts: list, assigned: list, today: date) -> TraineeRow:
-    finished = [(a.scenario_id, a.started_at) for a in attempts if a.status == "finished"]
+    finished = [a for a in attempts if a.status == "finished"]
     averages = averages_of(attempts)
     return TraineeRow(trainee, [cell_for(a, finished, today) for a in assigned], averages,
                       weakest_of(averages), len(finished))
 
 
 def _incidents(member_ids, members: dict) -> list:
-    """Red-line turns of the members' attempts (finished or not), newest attempt first."""
+    """Red-line turns of the members' attempts (finished or not, retried turns included: a red
+    line crossed stays on record), newest attempt first."""
     rows = db.session.execute(
-        select(Turn.attempt_id, Turn.index, Turn.report_json, Attempt.user_id, Attempt.scenario_id)
+        select(Turn.attempt_id, Turn.index, Turn.report_json, Attempt.user_id, Attempt.scenario_id,
+               Turn.superseded)
         .join(Attempt, Turn.attempt_id == Attempt.id)
-        .where(Attempt.user_id.in_(member_ids), Turn.red_lines > 0, Turn.superseded.is_(False),
-               Turn.report_json.is_not(None))
+        .where(Attempt.user_id.in_(member_ids), Turn.red_lines > 0, Turn.report_json.is_not(None))
         .order_by(Attempt.started_at.desc(), Turn.index)).all()
     out = []
-    for attempt_id, index, report_json, user_id, scenario_id in rows:
+    for attempt_id, index, report_json, user_id, scenario_id, superseded in rows:
         grouped = {}
         for f in json.loads(report_json).get("findings", []):
             if f.get("level") == "red_line":
@@ -144,7 +147,7 @@ def _incidents(member_ids, members: dict) -> list:
         for category, found in grouped.items():
             evidence = list(dict.fromkeys(f.get("text", "") for f in found))
             out.append(Incident(members[user_id], attempt_id, scenario_id, index + 1, category,
-                                evidence, found[0].get("message", "")))
+                                evidence, found[0].get("message", ""), bool(superseded)))
     return out
 
 

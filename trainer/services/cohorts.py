@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from trainer.extensions import db
-from trainer.models import DIMENSIONS, MODES, Assignment, Attempt, Cohort, GradeOverride, Turn, User
+from trainer.models import DIMENSIONS, MODES, Assignment, Attempt, Cohort, CohortInvite, GradeOverride, Turn, User
 from trainer.services import audit, library
 from trainer.services.attempts import summarize
 
@@ -35,10 +35,10 @@ def create_cohort(name: str, coach: User) -> Cohort:
 
 
 def add_member(cohort: Cohort, username: str) -> User:
-    """Put an existing trainee (by username) into the cohort."""
+    """An admin puts an existing trainee (by username) into the cohort."""
     username = (username or "").strip()
     user = User.query.filter_by(username=username).first()
-    if user is None:
+    if user is None or not user.is_active:
         raise CohortError("username", _l("There is no user named “%(name)s”", name=username))
     if user.role != "trainee":
         raise CohortError("username", _l("“%(name)s” is a %(role)s; only trainees join cohorts",
@@ -49,8 +49,52 @@ def add_member(cohort: Cohort, username: str) -> User:
         raise CohortError("username", _l("“%(name)s” is in cohort “%(other)s”; remove them there first",
                                          name=username, other=user.cohort.name))
     user.cohort_id = cohort.id
+    CohortInvite.query.filter_by(user_id=user.id).delete()
+    audit.record("cohort_join", audit.user_target(user), {"cohort": cohort.name, "by": "admin"}, commit=False)
     db.session.commit()
     return user
+
+
+def invite_member(cohort: Cohort, username: str, coach: User) -> None:
+    """A coach invites a trainee by username; the trainee joins only by accepting. The coach is
+    told the same thing whether or not the name exists, is a trainee or is in another cohort, so
+    the form cannot be used to probe accounts (only this cohort's own members are named)."""
+    username = (username or "").strip()
+    user = User.query.filter_by(username=username).first()
+    if user is not None and user.cohort_id == cohort.id:
+        raise CohortError("username", _l("“%(name)s” is already in this cohort", name=username))
+    eligible = user is not None and user.is_active and user.role == "trainee" and user.cohort_id is None
+    if eligible and CohortInvite.query.filter_by(cohort_id=cohort.id, user_id=user.id).first() is None:
+        db.session.add(CohortInvite(cohort_id=cohort.id, user_id=user.id, invited_by=coach.id))
+        audit.record("cohort_invite", audit.user_target(user), {"cohort": cohort.name}, actor=coach, commit=False)
+        db.session.commit()
+
+
+def pending_invites(user: User) -> list:
+    """Invitations waiting for this trainee's answer (none once they are in a cohort)."""
+    if user.role != "trainee" or user.cohort_id is not None:
+        return []
+    return CohortInvite.query.filter_by(user_id=user.id).order_by(CohortInvite.id).all()
+
+
+def answer_invite(user: User, invite_id: int, accept: bool) -> Cohort | None:
+    """The trainee accepts (joins the cohort; other invitations lapse) or declines an invitation."""
+    invite = db.session.get(CohortInvite, invite_id)
+    if invite is None or invite.user_id != user.id:
+        raise CohortError("invite", _l("That invitation is no longer open"))
+    cohort = invite.cohort
+    if not accept:
+        db.session.delete(invite)
+        db.session.commit()
+        return None
+    if user.cohort_id is not None or user.role != "trainee":
+        raise CohortError("invite", _l("You are already in a cohort"))
+    user.cohort_id = cohort.id
+    CohortInvite.query.filter_by(user_id=user.id).delete()
+    audit.record("cohort_join", audit.user_target(user), {"cohort": cohort.name, "by": "invitation"},
+                 actor=user, commit=False)
+    db.session.commit()
+    return cohort
 
 
 def remove_member(cohort: Cohort, user_id: int) -> User:

@@ -7,11 +7,12 @@ import secrets
 from sqlalchemy import delete, func, select
 
 from trainer.extensions import db
-from trainer.models import ROLES, ApiToken, Attempt, Cohort, GradeOverride, Turn, User
-from trainer.services import audit
+from trainer.models import ROLES, ApiToken, Attempt, Cohort, CohortInvite, GradeOverride, Turn, User
+from trainer.services import audit, passwords, tokens
 from trainer.sessions import revoke
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = passwords.MIN_LENGTH
+ANONYMISED = "deleted-"   # anonymised accounts are renamed deleted-<id>: no one else may take the prefix
 
 
 class UserError(ValueError):
@@ -26,7 +27,9 @@ def create_user(username: str, password: str, role: str = "trainee", display_nam
         raise UserError("the username must be 1 to 64 characters")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    _check_password(password)
+    if username.lower().startswith(ANONYMISED):
+        raise UserError(f"usernames starting with '{ANONYMISED}' are reserved for deleted accounts")
+    _check_password(password, username)
     if User.query.filter_by(username=username).first():
         raise UserError(f"user '{username}' already exists")
     user = User(username=username, role=role, display_name=display_name or username,
@@ -39,16 +42,19 @@ def create_user(username: str, password: str, role: str = "trainee", display_nam
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"the password must be at least {MIN_PASSWORD} characters")
+def _check_password(password: str, username: str = "") -> None:
+    try:
+        passwords.check(password, username)
+    except passwords.PasswordError as e:
+        raise UserError(str(e)) from None
 
 
 def set_password(user: User, password: str) -> None:
-    """Change a password; every session of the account ends (it must log in again)."""
-    _check_password(password)
+    """Change a password; every session and API token of the account ends (it must log in again)."""
+    _check_password(password, user.username)
     user.set_password(password)
     revoke(user)
+    tokens.revoke_all(user, "password change", commit=False)
     audit.record("password_change", audit.user_target(user), commit=False)
     db.session.commit()
 
@@ -95,11 +101,12 @@ def delete_user_data(user: User, actor: User | None = None) -> dict:
     for statement in (delete(GradeOverride).where(GradeOverride.turn_id.in_(turns)),
                       delete(Turn).where(Turn.attempt_id.in_(attempts)),
                       delete(Attempt).where(Attempt.user_id == user.id),
-                      delete(ApiToken).where(ApiToken.user_id == user.id)):
+                      delete(ApiToken).where(ApiToken.user_id == user.id),
+                      delete(CohortInvite).where(CohortInvite.user_id == user.id)):
         db.session.execute(statement, execution_options={"synchronize_session": False})
     audit.record("user_data_delete", audit.user_target(user), counts, actor=actor, commit=False)
     revoke(user)
-    user.username, user.display_name, user.locale, user.cohort_id = f"deleted-{user.id}", "", None, None
+    user.username, user.display_name, user.locale, user.cohort_id = _anonymous_name(user), "", None, None
     user.password_hash = "!deleted"    # matches no password
     user.failed_logins, user.failed_since, user.locked_until = 0, None, None
     db.session.commit()
@@ -107,9 +114,18 @@ def delete_user_data(user: User, actor: User | None = None) -> dict:
     return counts
 
 
-def issue_token(user: User) -> str:
-    """A new bearer token for the API; only its hash is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.digest(token)))
-    db.session.commit()
-    return token
+def _anonymous_name(user: User) -> str:
+    """deleted-<id>, or with a random suffix if an older account already holds that name (the
+    prefix is reserved now, but a database may predate that)."""
+    name = f"{ANONYMISED}{user.id}"
+    while db.session.scalar(select(User.id).where(User.username == name, User.id != user.id)) is not None:
+        name = f"{ANONYMISED}{user.id}-{secrets.token_hex(3)}"
+    return name
+
+
+def issue_token(user: User, days: int | None = None, actor: User | None = None) -> str:
+    """A new bearer token for the API (expiring; audited); only its hash is stored, so it is shown once."""
+    try:
+        return tokens.issue(user, days, actor)
+    except tokens.TokenError as e:
+        raise UserError(str(e)) from None

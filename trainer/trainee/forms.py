@@ -21,6 +21,8 @@ class ReplyForm(FlaskForm):
     reply = TextAreaField(_l("Your reply"), validators=[
         DataRequired(_l("Please type your reply to the customer")),
         Length(max=2000, message=_l("A reply can be at most %(max)d characters", max=2000))])
+    # The turn this reply answers: a second click (or a stale tab) is recognised, not stored twice.
+    turn = HiddenField()
     submit = SubmitField(_l("Send reply"))
 
 

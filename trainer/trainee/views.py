@@ -9,8 +9,11 @@ from scenarios import MOOD_BANDS, TRUST_BANDS, State, band, hint
 from trainer.access import can_play_attempt, can_view_attempt
 from trainer.extensions import db
 from trainer.models import Assignment, Attempt
-from trainer.services import assignments, attempts, library
-from trainer.services.attempts import AttemptError, recover, retry_turn, start_attempt, submit_reply, track_result
+from trainer.services import assignments, attempts, cohorts, library
+from trainer.services.attempts import (
+    AttemptError, next_turn, recover, retry_turn, start_attempt, submit_reply, track_result,
+)
+from trainer.services.exams import model_answers_each_turn
 from trainer.trainee.forms import ActionForm, ReplyForm, StartForm
 from trainer.trainee.pages import attempt_view, history_view
 
@@ -22,7 +25,26 @@ bp = Blueprint("trainee", __name__)
 def catalogue():
     """Tracks and their scenarios by difficulty, with assigned work and due dates first."""
     return render_template("trainee/catalogue.html", tracks=library.tracks(), by_track=library.by_track(),
-                           assigned=assignments.for_trainee(current_user), form=StartForm())
+                           assigned=assignments.for_trainee(current_user), form=StartForm(),
+                           invites=cohorts.pending_invites(current_user), action=ActionForm(formdata=None))
+
+
+@bp.route("/invitations", methods=["POST"])
+@login_required
+def answer_invite():
+    """Accept (join the cohort) or decline a coach's invitation."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    raw, accept = request.form.get("invite_id", ""), request.form.get("answer") == "accept"
+    try:
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+            raise cohorts.CohortError("invite", _("That invitation is no longer open"))
+        cohort = cohorts.answer_invite(current_user, int(raw), accept)
+    except cohorts.CohortError as e:
+        flash(str(e.message), "error")
+    else:
+        flash(_("You joined %(name)s", name=cohort.name) if cohort else _("Invitation declined"), "info")
+    return redirect(url_for("trainee.catalogue"))
 
 
 @bp.route("/attempts", methods=["POST"])
@@ -77,13 +99,15 @@ def attempt(attempt_id: int):
     state = attempt.state
     track = library.tracks().get(attempt.track_id) if attempt.track_id else None
     show_hint = attempt.mode == "practice" and (track is None or track.hints)
-    # Crisis drills keep model answers for the debrief; guided tracks show them every turn.
-    show_model = attempt.mode == "practice" and (track is None or track.model_answers == "each_turn")
+    # Crisis drills keep model answers for the debrief; guided tracks show them every turn. A
+    # scenario started without its track follows the strictest of its tracks.
+    show_model = model_answers_each_turn(attempt)
     return render_template(
         "trainee/play.html", **view, state=state,
         mood_band=band(state["mood"], MOOD_BANDS), trust_band=band(state["trust"], TRUST_BANDS),
         hint=hint(view["scenario"], State.from_dict(state)) if show_hint else None, show_model=show_model,
-        form=ReplyForm(), action=ActionForm(), can_play=can_play_attempt(current_user, attempt))
+        form=ReplyForm(formdata=None, turn=next_turn(attempt)), action=ActionForm(),
+        can_play=can_play_attempt(current_user, attempt))
 
 
 @bp.route("/attempts/<int:attempt_id>/reply", methods=["POST"])
@@ -97,10 +121,20 @@ def reply(attempt_id: int):
             for e in errors:
                 flash(e, "error")
         return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
+    raw = (form.turn.data or "").strip()
+    turn = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     try:
-        submit_reply(attempt, form.reply.data, current_app.config["REPLY_MAX_CHARS"])
+        result = submit_reply(attempt, form.reply.data, current_app.config["REPLY_MAX_CHARS"], turn=turn)
     except AttemptError as e:
-        flash(str(e), "error")
+        if e.status >= 500:
+            current_app.logger.exception("grading failed for attempt %s", attempt.id)
+            flash(_("Your reply was saved but could not be graded yet; it is graded when you open "
+                    "the attempt again."), "error")
+        else:
+            flash(str(e), "error")
+    else:
+        if result.duplicate:
+            flash(_("This reply had already been received; here is its result."), "info")
     return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#latest")
 
 
