@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from grading import detectors, scoring, verdicts
 from grading.conversation import read_request, read_stance
+from grading.learned import model
 from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
@@ -77,15 +78,16 @@ def read(reply: str, ctx: Context) -> tuple:
     return doc, findings
 
 
-def grade(reply: str, context: Context | None = None) -> Report:
-    """Grade one reply in its situation: four scores, total, findings with spans, feedback."""
+def grade(reply: str, context: Context | None = None, *, learned_levels: bool = True) -> Report:
+    """Grade one reply in its situation: four scores, total, findings with spans, feedback.
+    `learned_levels=False` leaves out the level model's share of the scores (training uses it)."""
     ctx = context or Context()
     _, by_id, by_move = _rules()
     profile = load_kinds()[ctx.kind]
     doc, findings = read(reply, ctx)
     norm, customer = doc.norm, doc.customer
     text = norm.text
-    reading = _read_conversation(doc, ctx, customer, findings)
+    reading, feats = _read_conversation(doc, ctx, customer, findings)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
 
@@ -108,8 +110,13 @@ def grade(reply: str, context: Context | None = None) -> Report:
         "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
         "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
     }
-    scores = scoring.clamp(scoring.apply_flags(scores, flags))
     red = any(f.level == "red_line" for f in findings)
+    levels = model("levels") if learned_levels and text.strip() else None
+    if levels is not None:
+        predicted = levels.predict(feats)
+        reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
+        scores = scoring.blend(scores, predicted, levels.meta.get("blend", {}), red)
+    scores = scoring.clamp(scoring.apply_flags(scores, flags))
     total = scoring.total(scores, red, bool(flags))
     missing = [g for g in groups if g not in done] + missing_key + missing_minor
     missing = list(dict.fromkeys(missing))
@@ -132,7 +139,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
             "request_carried": request.carried,
             "stance": stance.stance.id, "stance_confidence": round(stance.confidence, 3),
             "stance_cues": list(stance.cues),
-            "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}
+            "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}, feats
 
 
 def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> list:

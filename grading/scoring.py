@@ -87,6 +87,19 @@ def compliance(findings, rules_by_id, missing_key, missing_minor, has_requiremen
     return min(s - pen, cap)
 
 
+def blend(scores: dict, levels: dict, rule_share: dict, red_line: bool) -> dict:
+    """Mix each rule score with the level model's (level L read as the middle of its band,
+    20L+10): rules give the evidence, the model the sense of a whole reply the rules miss.
+    A red line keeps compliance at 0."""
+    out = dict(scores)
+    for dim, level in levels.items():
+        if dim == "compliance" and red_line:
+            continue
+        w = rule_share.get(dim, 1.0)
+        out[dim] = w * scores[dim] + (1 - w) * (20 * max(0.0, min(4.0, level)) + 10)
+    return out
+
+
 def apply_flags(scores: dict, flags) -> dict:
     """Lower each score to the ceilings of the whole-reply flags."""
     out = dict(scores)

@@ -204,6 +204,46 @@ def train_levels(pairs, request_of) -> dict:
     return _export("levels", "regression", DIMENSIONS, vec, reg.coef_, reg.intercept_, {"pairs": len(rows)})
 
 
+def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
+    """Per dimension, the rules' share of the score (0..1, steps of 0.1) that best matches the
+    dev split's labels: band within one level, then pairwise order within a situation."""
+    from grading.engine import grade
+    from grading.learned import LinearModel
+    from grading.model import Context
+    m = LinearModel(levels_json["name"], levels_json["link"], tuple(levels_json["classes"]),
+                    tuple(levels_json["bias"]), {k: tuple(v) for k, v in levels_json["weights"].items()}, {})
+    rule, pred = [], []
+    for p in dev_pairs:
+        ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},
+                                 "kind": p.kind, "customer_line": p.customer})
+        rep = grade(p.reply, ctx, learned_levels=False)
+        rule.append(rep.scores)
+        pred.append(m.predict(pair_features(to_simplified(p.reply), p.kind, request_of(p))))
+    out = {}
+    for dim in DIMENSIONS:
+        best = None
+        for w in [x / 10 for x in range(11)]:
+            scores = [w * r[dim] + (1 - w) * (20 * max(0.0, min(4.0, q[dim])) + 10) for r, q in zip(rule, pred)]
+            near = np.mean([abs(min(4, int(sc) // 20) - p.labels[dim]) <= 1 for sc, p in zip(scores, dev_pairs)])
+            pw = _pairwise(scores, [p.labels[dim] for p in dev_pairs], [p.situation for p in dev_pairs])
+            key = (round(near + pw, 3), w)
+            best = max(best, key) if best else key
+        out[dim] = best[1]
+    return out
+
+
+def _pairwise(scores, labels, groups) -> float:
+    good = total = 0
+    for i in range(len(scores)):
+        for j in range(i + 1, len(scores)):
+            if groups[i] != groups[j] or abs(labels[i] - labels[j]) < 2:
+                continue
+            hi, lo = (i, j) if labels[i] > labels[j] else (j, i)
+            total += 1
+            good += 1 if scores[hi] > scores[lo] else 0.5 if scores[hi] == scores[lo] else 0
+    return good / total if total else 1.0
+
+
 def main(argv=None) -> int:
     """Train every model, choose thresholds on the dev split, write grading/models/*.json."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -237,7 +277,9 @@ def main(argv=None) -> int:
     _write(out / "redline.json", redline)
     combiner = train_combiner(train + extra_dev, oof, request_of)
     _write(out / "combiner.json", combiner)
-    _write(out / "levels.json", train_levels(train + extra_dev, request_of))
+    levels = train_levels(train + extra_dev, request_of)
+    levels["meta"]["blend"] = choose_blend(levels, dev, request_of)
+    _write(out / "levels.json", levels)
     splits = {"train": sorted({p.situation for p in train}), "dev": sorted({p.situation for p in dev})}
     (CORPUS / "splits.yml").write_text(
         "# Written by `python -m grading.training.train`: which situations train the models and\n"
@@ -249,6 +291,7 @@ def main(argv=None) -> int:
     for c, r in report.items():
         print(f"  {c:20s} threshold {r['threshold']:.2f}  recall {r['recall']} of {r['violations']}  "
               f"false on clean {r['false_on_clean']} of {r['clean']}")
+    print(f"rules' share of each score (the rest from the level model): {levels['meta']['blend']}")
     print(f"combiner (rules + model): threshold {combiner['meta']['threshold']}, recall "
           f"{combiner['meta']['training_recall']}, false on clean {combiner['meta']['training_false_on_clean']}")
     return 0
