@@ -33,6 +33,7 @@ def answer(client, auth, invite, choice="accept"):
 
 
 def test_the_coach_hears_the_same_for_any_name_and_no_one_joins(client, auth, world):
+    client.get("/login?lang=en")
     auth.login("carol")
     answers = {name: add(client, auth, world["mine"], name) for name in ("nobody", "dave", "bob", "zoe")}
     for name, (status, message) in answers.items():
@@ -49,6 +50,7 @@ def test_the_trainee_accepts_and_joins(client, auth, world):
     auth.login("carol")
     add(client, auth, world["mine"], "zoe")
     auth.logout()
+    client.get("/login?lang=en")
     auth.login("zoe")
     page = client.get("/catalogue?lang=en").get_data(as_text=True)
     assert "invites you to join the cohort" in htmllib.unescape(page)
@@ -64,6 +66,7 @@ def test_a_trainee_cannot_answer_someone_elses_invitation(client, auth, world):
     auth.login("carol")
     add(client, auth, world["mine"], "zoe")
     auth.logout()
+    client.get("/login?lang=en")
     auth.login("bob")
     response = answer(client, auth, CohortInvite.query.one())
     assert "That invitation is no longer open" in response.get_data(as_text=True)
