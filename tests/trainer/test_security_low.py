@@ -135,7 +135,7 @@ def _fail_queries():
     ("x" * 5000, None),
     ("<script>", None),
     ("203.0.113.7 , evil", None),
-])
+], ids=["ipv4", "ipv6", "5000-chars", "markup", "list"])
 def test_only_a_real_address_from_x_forwarded_for_is_audited(client, auth, app, make_user, forwarded, stored):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
     make_user("amy")
