@@ -82,7 +82,9 @@ def catalogue() -> tuple:
     return requests, stances
 
 
-def _cue_hits(line: str, requests: dict) -> dict:
+def cue_hits(line: str) -> dict:
+    """Request id -> the customer's words its cues matched, for every request type that matched."""
+    requests, _ = catalogue()
     hits = {}
     for rt in requests.values():
         for rx in rt.cues:
@@ -109,21 +111,32 @@ def read_request(line: str, kind: str = "general", earlier: tuple = ()) -> Reque
 @lru_cache(maxsize=2048)
 def _read_one(line: str, kind: str) -> RequestReading:
     requests, _ = catalogue()
-    hits = _cue_hits(line, requests)
+    hits = cue_hits(line)
     m = model("request")
     scores = {k: 0.0 for k in requests}
     feats = list(text_features(line)) + ["k:" + kind]
     if m is not None and line:
         scores.update(m.predict(feats))
-    for rid in hits:   # a cue is strong evidence, the model weighs the rest
-        scores[rid] = scores.get(rid, 0.0) + 0.8
     if not line:
         return RequestReading(requests[LEGITIMATE], 1.0)
-    best = max((k for k in scores if k != LEGITIMATE), key=lambda k: scores[k])
-    if scores[best] >= 0.5 and scores[best] >= scores.get(LEGITIMATE, 0.0):
-        cues = tuple(f for f, _ in m.cues(feats, best, 4)) if m is not None and best in m.classes else ()
-        return RequestReading(requests[best], min(1.0, scores[best]), hits.get(best, ""), cues)
-    return RequestReading(requests[LEGITIMATE], max(0.5, scores.get(LEGITIMATE, 0.5)))
+    best, confidence = decide_request(scores, hits)
+    if best == LEGITIMATE:
+        return RequestReading(requests[LEGITIMATE], confidence)
+    cues = tuple(f for f, _ in m.cues(feats, best, 4)) if m is not None and best in m.classes else ()
+    return RequestReading(requests[best], confidence, hits.get(best, ""), cues)
+
+
+def decide_request(probs: dict, hits: dict) -> tuple:
+    """(request id, confidence) from the model's probabilities and the cues that matched: a cue
+    is strong evidence, the model weighs the rest (training reads its data the same way)."""
+    scores = dict(probs)
+    for rid in hits:
+        scores[rid] = scores.get(rid, 0.0) + 0.8
+    improper = [k for k in scores if k != LEGITIMATE]
+    best = max(improper, key=lambda k: scores[k]) if improper else LEGITIMATE
+    if best != LEGITIMATE and scores[best] >= 0.5 and scores[best] >= scores.get(LEGITIMATE, 0.0):
+        return best, min(1.0, scores[best])
+    return LEGITIMATE, max(0.5, scores.get(LEGITIMATE, 0.5))
 
 
 def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceReading:

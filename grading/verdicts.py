@@ -45,6 +45,8 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category)
     p_c = _logit(probs.get(cat, 0.0))
     p_any = _logit(probs.get("any", 0.0))
     req = request_category == cat
+    # When the request was misread, the likeliest category still carries the any-violation score.
+    top = cat == max((c for c in probs if c != "any"), key=probs.get, default=None)
     # Per-category copies let the combiner trust a precise rule (leak) more than a loose one.
     return [f"cat:{cat}", ("rule", float(rule_fired)), ("p_cat", p_c), ("p_any", p_any),
             ("request", float(req)), ("request*p_any", req * p_any), ("rule*p_any", rule_fired * p_any),
@@ -52,6 +54,7 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category)
             (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any),
             # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
             # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
+            ("top*p_any", top * p_any), (f"top*p_any|{cat}", top * p_any),
             ("rule*unasked", rule_fired * (request_category is None)),
             (f"rule*unasked|{cat}", rule_fired * (request_category is None))]
 

@@ -72,26 +72,40 @@ def _export(name, link, classes, vec, coef, bias, meta) -> dict:
             "bias": [round(float(b), 4) for b in np.atleast_1d(bias)], "weights": weights, "meta": meta}
 
 
-def train_request(pairs) -> dict:
-    """Customer line -> request type (softmax), on the distinct customer lines of the corpus."""
-    seen = {}
+def train_request(pairs) -> tuple:
+    """Customer line -> request type (softmax), on the distinct customer lines of the corpus.
+    Also returns each line's out-of-fold reading (folds by situation, read as grading reads:
+    model and cues together), so the models downstream learn from readings as imperfect as the
+    ones they will get when grading."""
+    from grading.conversation import cue_hits, decide_request
+    seen, situation = {}, {}
     for p in pairs:
-        seen[(to_simplified(p.customer), p.kind)] = p.request
-    rows = [list(text_features(line)) + ["k:" + kind] for line, kind in seen]
-    y = list(seen.values())
+        key = (to_simplified(p.customer), p.kind)
+        seen[key], situation[key] = p.request, p.situation
+    keys = list(seen)
+    rows = [list(text_features(line)) + ["k:" + kind] for line, kind in keys]
+    y = np.array([seen[k] for k in keys])
+    oof = {}
+    for tr, te in GroupKFold(FOLDS).split(rows, groups=[situation[k] for k in keys]):
+        vec, X = _vectorizer([rows[i] for i in tr], min_df=1)
+        clf = LogisticRegression(C=4.0, max_iter=3000).fit(X, y[tr])
+        for i, pr in zip(te, clf.predict_proba(vec.transform([rows[i] for i in te]))):
+            oof[keys[i]] = decide_request(dict(zip(clf.classes_, pr)), cue_hits(keys[i][0]))[0]
     vec, X = _vectorizer(rows, min_df=1)
     clf = LogisticRegression(C=4.0, max_iter=3000).fit(X, y)
+    accuracy = float(np.mean([oof[k] == seen[k] for k in keys]))
     return _export("request", "softmax", clf.classes_, vec, clf.coef_, clf.intercept_,
-                   {"lines": len(rows), "classes": dict(zip(*np.unique(y, return_counts=True)))})
+                   {"lines": len(rows), "out_of_fold_accuracy": round(accuracy, 3),
+                    "classes": dict(zip(*np.unique(y, return_counts=True)))}), oof
 
 
 def _pair_rows(pairs, request_of):
     return [pair_features(to_simplified(p.reply), p.kind, request_of(p)) for p in pairs]
 
 
-def train_stance(pairs) -> dict:
-    """Reply (with the request) -> stance (softmax), on the corpus pairs."""
-    rows = _pair_rows(pairs, lambda p: p.request)
+def train_stance(pairs, request_of) -> dict:
+    """Reply (with the request as read) -> stance (softmax), on the corpus pairs."""
+    rows = _pair_rows(pairs, request_of)
     vec, X = _vectorizer(rows)
     y = [p.stance for p in pairs]
     clf = LogisticRegression(C=2.0, max_iter=3000).fit(X, y)
@@ -259,19 +273,21 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    request = train_request(train)
+    request, oof_request = train_request(train)
     _write(out / "request.json", request)
+    from grading.conversation import cue_hits, decide_request
     from grading.learned import LinearModel
     req_model = LinearModel.load(out / "request.json")
 
     def request_of(p):
-        if p.request != "unknown":
-            return p.request
-        probs = req_model.predict(list(text_features(to_simplified(p.customer))) + ["k:" + p.kind])
-        best = max(probs, key=probs.get)
-        return best if probs[best] >= 0.5 else "legitimate"
+        """The request as grading would read it: out of fold for the corpus, else the model."""
+        line = to_simplified(p.customer)
+        if (line, p.kind) in oof_request:
+            return oof_request[(line, p.kind)]
+        probs = req_model.predict(list(text_features(line)) + ["k:" + p.kind])
+        return decide_request(probs, cue_hits(line))[0]
 
-    _write(out / "stance.json", train_stance(train))
+    _write(out / "stance.json", train_stance(train, request_of))
     redline, oof = train_redline(train + extra_dev, request_of)
     report = redline["meta"]["out_of_fold"]
     _write(out / "redline.json", redline)
@@ -285,6 +301,7 @@ def main(argv=None) -> int:
         "# Written by `python -m grading.training.train`: which situations train the models and\n"
         "# which are held out to choose thresholds (fixed by a hash of the situation id).\n"
         + yaml.safe_dump(splits, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    print(f"request reading, out of fold: accuracy {request['meta']['out_of_fold_accuracy']}")
     print(f"trained on {len(train)} pairs ({len(splits['train'])} situations) + {len(extra_dev)} "
           f"development replies; dev split {len(dev)} pairs ({len(splits['dev'])} situations)")
     print("red-line model, out of fold (folds by situation):")
