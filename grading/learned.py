@@ -7,61 +7,114 @@ weights of the features present, so the strongest cues of a decision can be list
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 MODELS = Path(__file__).parent / "models"
 
 
-@dataclass(frozen=True)
 class LinearModel:
     """A linear model over named features: `sigmoid` (one-vs-rest), `softmax` or `regression`."""
-    name: str
-    link: str
-    classes: tuple
-    bias: tuple
-    weights: dict          # feature -> tuple of one weight per class
-    meta: dict
+
+    def __init__(self, name: str, link: str, classes, bias, weights: dict, meta: dict):
+        self.name, self.link, self.classes, self.meta = name, link, tuple(classes), meta
+        self.bias = np.asarray(bias, dtype=np.float64)
+        self.index = {f: i for i, f in enumerate(weights)}       # feature -> row
+        self.matrix = (np.asarray(list(weights.values()), dtype=np.float64)
+                       if weights else np.zeros((0, len(self.classes))))
 
     @classmethod
     def load(cls, path: Path) -> "LinearModel":
         """Read a model file written by grading.training.train."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(name=data["name"], link=data["link"], classes=tuple(data["classes"]),
-                   bias=tuple(data["bias"]), weights={k: tuple(v) for k, v in data["weights"].items()},
-                   meta=data.get("meta", {}))
+        return cls(data["name"], data["link"], data["classes"], data["bias"], data["weights"],
+                   data.get("meta", {}))
 
-    def raw(self, features) -> list:
+    def rows(self, features):
+        """Row numbers of the features this model knows (features are distinct)."""
+        if isinstance(features, Encoded):
+            rows = self._rowmap(features.space)[features.ids]
+            return rows[rows >= 0]
+        index = self.index
+        return [index[f] for f in features if f in index]
+
+    def _rowmap(self, space: "FeatureSpace") -> np.ndarray:
+        """For each feature of a shared space, this model's row (-1 if it has none); cached."""
+        cached = getattr(self, "_rowmaps", {}).get(id(space))
+        if cached is None:
+            cached = np.full(len(space.index) + 1, -1, dtype=np.int64)
+            for f, i in self.index.items():
+                j = space.index.get(f)
+                if j is not None:
+                    cached[j] = i
+            self._rowmaps = {**getattr(self, "_rowmaps", {}), id(space): cached}
+        return cached
+
+    def raw(self, features) -> np.ndarray:
         """The linear score of each class."""
-        out = list(self.bias)
-        w = self.weights
-        for f in set(features):
-            row = w.get(f)
-            if row:
-                for i, x in enumerate(row):
-                    out[i] += x
-        return out
+        rows = self.rows(features)
+        return self.bias + self.matrix[rows].sum(axis=0) if len(rows) else self.bias.copy()
 
     def predict(self, features) -> dict:
         """Class -> probability (sigmoid, softmax) or value (regression)."""
         raw = self.raw(features)
         if self.link == "sigmoid":
-            vals = [1 / (1 + math.exp(-max(-30.0, min(30.0, z)))) for z in raw]
+            vals = 1 / (1 + np.exp(-np.clip(raw, -30, 30)))
         elif self.link == "softmax":
-            top = max(raw)
-            exps = [math.exp(z - top) for z in raw]
-            vals = [e / sum(exps) for e in exps]
+            exps = np.exp(raw - raw.max())
+            vals = exps / exps.sum()
         else:
             vals = raw
-        return dict(zip(self.classes, vals))
+        return dict(zip(self.classes, vals.tolist()))
+
+    def weight(self, feature: str, cls_index: int = 0) -> float:
+        """The weight one feature adds to one class (0 when the model does not know it)."""
+        row = self.index.get(feature)
+        return 0.0 if row is None else float(self.matrix[row, cls_index])
 
     def cues(self, features, cls: str, n: int = 5) -> list:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
-        scored = [(f, self.weights[f][i]) for f in set(features) if f in self.weights]
+        names = features.names if isinstance(features, Encoded) else features
+        scored = [(f, float(self.matrix[self.index[f], i])) for f in names if f in self.index]
         return sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:n]
+
+
+class FeatureSpace:
+    """One numbering of the features several models share, so a reply's features are looked up
+    once for all of them (the lookups, not the arithmetic, are what grading time is spent on)."""
+
+    def __init__(self, models):
+        names = sorted({f for m in models for f in m.index})
+        self.index = {f: i for i, f in enumerate(names)}
+        self.unknown = len(names)      # the row every unknown feature maps to (no model has it)
+
+    def encode(self, features) -> "Encoded":
+        """The features as ids in this space."""
+        get, unknown = self.index.get, self.unknown
+        return Encoded(self, np.fromiter((get(f, unknown) for f in features), dtype=np.int64), features)
+
+
+class Encoded:
+    """Features with their ids in a shared space (and their names, for cues)."""
+
+    def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
+        self.space, self.ids, self.names = space, ids, names
+
+
+@lru_cache(maxsize=None)
+def pair_space():
+    """The space of the reply models (stance, red line, levels), or None before training."""
+    models = [m for m in (model("stance"), model("redline"), model("levels")) if m is not None]
+    return FeatureSpace(models) if models else None
+
+
+def encode_pair(features):
+    """A reply's features encoded for the reply models (unchanged when there are none)."""
+    space = pair_space()
+    return space.encode(features) if space is not None else features
 
 
 @lru_cache(maxsize=None)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from grading.conversation import RequestReading, StanceReading
 from grading.features import pair_features
-from grading.learned import model
+from grading.learned import encode_pair, model
 from grading.model import Finding
 
 # The model's own word for a category when no request explains it (a spontaneous violation).
@@ -33,7 +33,7 @@ CATEGORY_MESSAGES = {
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
     """(the pair's features, the red-line model's probability per category, its thresholds)."""
-    feats = pair_features(text, kind, request.type.id)
+    feats = encode_pair(pair_features(text, kind, request.type.id))
     m = model("redline")
     if m is None:
         return feats, {}, {}
@@ -88,12 +88,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
 
 
 def _score(comb, feats) -> float:
-    z = comb.bias[0]
+    z = float(comb.bias[0])
     for f in feats:
-        if isinstance(f, str):
-            z += comb.weights.get(f, (0.0,))[0]
-        else:
-            z += comb.weights.get(f[0], (0.0,))[0] * f[1]
+        z += comb.weight(f) if isinstance(f, str) else comb.weight(f[0]) * f[1]
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -224,8 +224,8 @@ def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
     from grading.engine import grade
     from grading.learned import LinearModel
     from grading.model import Context
-    m = LinearModel(levels_json["name"], levels_json["link"], tuple(levels_json["classes"]),
-                    tuple(levels_json["bias"]), {k: tuple(v) for k, v in levels_json["weights"].items()}, {})
+    m = LinearModel(levels_json["name"], levels_json["link"], levels_json["classes"],
+                    levels_json["bias"], levels_json["weights"], {})
     rule, pred = [], []
     for p in dev_pairs:
         ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -79,21 +80,85 @@ def _progress(items, total):
     return items
 
 
-def _batch(input_file, output_file) -> int:
+def grade_line(numbered: tuple, explain: bool = False):
+    """Grade one raw input line (line number, bytes) into its output record; None for a blank line."""
+    line_no, line = numbered
+    if not line.strip():
+        return None
+    record, error = _parse(line, line_no)
+    out = error or grade_record(record, line_no)
+    if explain and "error" not in out:
+        out["reading"] = grade(record["reply"], _context_of(record)).reading
+    return out
+
+
+def _context_of(record: dict) -> Context:
+    context = dict(record.get("context") or {})
+    if record.get("customer") and "customer_line" not in context:
+        context["customer_line"] = record["customer"]
+    return Context.from_dict(context)
+
+
+def _graded(numbered: list, jobs: int, explain: bool):
+    """Output records in input order; with jobs > 1 the lines are graded in that many processes."""
+    if jobs <= 1 or len(numbered) < 2 * CHUNK:
+        return map(lambda n: grade_line(n, explain), numbered)
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    # map() keeps input order; chunks amortise the hand-over between processes.
+    return _closing(pool, pool.map(partial(grade_line, explain=explain), numbered, chunksize=CHUNK))
+
+
+def _closing(pool, results):
+    try:
+        yield from results
+    finally:
+        pool.shutdown()
+
+
+CHUNK = 64
+
+
+def _batch(input_file, output_file, jobs: int = 1, explain: bool = False) -> int:
     # Lines end at \n only: JSON text may hold U+2028 or U+0085, which splitlines() splits at;
     # each line is decoded alone, so a line of bad UTF-8 fails alone.
     lines = input_file.read().split(b"\n")
+    numbered = list(enumerate(lines, 1))
     failed = 0
-    for line_no, line in _progress(list(enumerate(lines, 1)), len(lines)):
-        if not line.strip():
+    for out in _progress(_graded(numbered, jobs, explain), len(numbered)):
+        if out is None:
             continue
-        record, error = _parse(line, line_no)
-        out = error or grade_record(record, line_no)
         if "error" in out:
             failed += 1
-            click.echo(f"line {line_no}: {out['error']}", err=True)
+            click.echo(f"line {out['line']}: {out['error']}", err=True)
         output_file.write(json.dumps(out, ensure_ascii=False) + "\n")
     return failed
+
+
+def render_explain(report) -> str:
+    """What the grader read: the request, the reply's stance, the model's view and its cues."""
+    r = report.reading
+    out = ["解读 reading:",
+           f"  request  {r.get('request')} ({r.get('request_confidence')})"
+           + (f"  customer's words “{r['request_cue']}”" if r.get("request_cue") else "")
+           + ("  (from an earlier line)" if r.get("request_carried") else ""),
+           f"           model cues: {', '.join(r.get('request_cues') or []) or '-'}",
+           f"  stance   {r.get('stance')} ({r.get('stance_confidence')})  cues: "
+           + (", ".join(r.get("stance_cues") or []) or "-"),
+           "  red-line model: " + ", ".join(f"{c} {p}" for c, p in (r.get("model") or {}).items())]
+    if r.get("levels"):
+        out.append("  level model: " + ", ".join(f"{d} {v}" for d, v in r["levels"].items()))
+    for f in report.red_lines:
+        why = f"request {f.request} complied with" if f.request else (f"rule {f.rule}" if not f.cues else "model")
+        out.append(f"  red line {f.category}: {why}; “{f.text}”"
+                   + (f"; cues {', '.join(f.cues)}" if f.cues else "")
+                   + (f"; p={f.confidence:.2f}" if f.confidence is not None else "")
+                   + (f"; {f.source}" if f.source else ""))
+    reviewed = [f for f in report.findings if f.level == "warning" and f.confidence is not None]
+    for f in reviewed:
+        out.append(f"  reviewed, not a red line: {f.rule} “{f.text}” (combiner {f.confidence:.2f})")
+    return "\n".join(out)
 
 
 def render_report(reply: str, report) -> str:
@@ -130,7 +195,12 @@ def render_report(reply: str, report) -> str:
 @click.option("--customer", default="", help="The customer's last line, for --text.")
 @click.option("--customer-risk", help="Customer risk level C1–C5, for --text.")
 @click.option("--product-risk", help="Product risk level R1–R5, for --text.")
-def grade_command(input_file, output_file, text, kind, customer, customer_risk, product_risk):
+@click.option("--explain", is_flag=True,
+              help="Also show what the grader read: request, stance, the model's cues.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes for a batch (default: all cores); output stays in input order.")
+def grade_command(input_file, output_file, text, kind, customer, customer_risk, product_risk,
+                  explain, jobs):
     """Grade replies: INPUT.jsonl → JSONL results, or one --text reply → a readable report."""
     if text is not None:
         try:
@@ -138,11 +208,14 @@ def grade_command(input_file, output_file, text, kind, customer, customer_risk, 
                           product_risk=product_risk)
         except ContextError as e:
             raise click.BadParameter(str(e)) from None
-        click.echo(render_report(text, grade(text, ctx)))
+        report = grade(text, ctx)
+        click.echo(render_report(text, report))
+        if explain:
+            click.echo(render_explain(report))
         return
     if input_file is None:
         raise click.UsageError("give INPUT.jsonl or --text")
-    failed = _batch(input_file, output_file)
+    failed = _batch(input_file, output_file, jobs or os.cpu_count() or 1, explain)
     if failed:
         click.echo(f"{failed} line(s) could not be graded", err=True)
         sys.exit(1)
