@@ -1,6 +1,7 @@
 """The `rmtrainer` console script: one click group, commands registered from trainer.commands."""
 import click
 
+from trainer.commands.corpus import corpus_group, model_group
 from trainer.commands.db import db_group
 from trainer.commands.grade import grade_command
 from trainer.commands.retention import retention_group
@@ -37,3 +38,5 @@ main.add_command(users_group)
 main.add_command(serve_command)
 main.add_command(scenarios_group)
 main.add_command(retention_group)
+main.add_command(corpus_group)
+main.add_command(model_group)
