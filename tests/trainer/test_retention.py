@@ -88,8 +88,8 @@ def test_a_finished_attempt_counts_from_when_it_finished(history):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--days", "0"], "0 is not in the range x>=1"),
-    (["--days", "30", "--audit-days", "0"], "0 is not in the range x>=1"),
+    (["--days", "0"], "0 is not in the range 1<=x<=36500"),
+    (["--days", "30", "--audit-days", "0"], "0 is not in the range 1<=x<=36500"),
     ([], "Missing option '--days'"),
 ])
 def test_retention_refuses_a_period_that_is_not_whole_days(rmtrainer, history, args, message):
