@@ -138,3 +138,14 @@ def test_a_guided_track_still_shows_model_answers_each_turn(client, make_user):
     started = api.start(SCENARIO, seed=7, track_id="onboarding")
     reply = api.post(f"/attempts/{started['attempt_id']}/turns", {"reply": "您好，我马上帮您查询。"})
     assert reply.get_json()["model_answer"]
+
+
+def test_parallel_exam_starts_stay_within_the_limit(app, cohort_world):
+    from concurrency import at_once
+    amy, coach, cohort = cohort_world
+    exam = give(cohort, coach, "exam", scenario_id=SCENARIO)
+    token, exam_id = issue_token(amy), exam.id
+    responses = at_once(6, lambda i: app.test_client().post(
+        "/api/v1/attempts", json={"scenario_id": SCENARIO, "mode": "exam", "assignment_id": exam_id},
+        headers={"Authorization": f"Bearer {token}"}))
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [r.get_json() for r in responses]
