@@ -63,6 +63,7 @@ class Cluster:
         self.env = venv.env(**SHARED)
 
     def services(self, *args: str) -> str:
+        """Run SERVICES in the venv (admin SQL, a query, a Redis flush or key count)."""
         out = self.venv.run("python", "-c", SERVICES, *args, cwd=self.run, env=self.env)
         if out.returncode != 0:
             raise SystemExit(f"services {args[0]} failed (PostgreSQL at {HOST}:5432 and Redis at "
@@ -70,6 +71,7 @@ class Cluster:
         return out.stdout
 
     def query(self, sql: str) -> list:
+        """The rows of one query on the shared database."""
         return json.loads(self.services("query", sql))
 
     def fresh(self) -> None:
@@ -79,10 +81,12 @@ class Cluster:
         self.checks(True, f"fresh PostgreSQL database {DATABASE}, Redis {REDIS_URL} emptied")
 
     def drop(self) -> None:
+        """Remove what the run made: the database, the Redis counters."""
         self.services("admin", f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         self.services("flush", REDIS_URL)
 
     def rmtrainer(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        """An operator's `rmtrainer ARGS` with the shared settings; it must succeed."""
         out = self.venv.run("rmtrainer", *args, cwd=cwd or self.run, env=self.env)
         self.checks(out.returncode == 0, f"rmtrainer {' '.join(args)}", out.stdout[-2000:] + out.stderr[-3000:])
         return out
@@ -98,6 +102,7 @@ class Cluster:
 
 
 def cookies(http: Http):
+    """The client's cookie jar."""
     return next(h.cookiejar for h in http.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
 
 
@@ -116,6 +121,7 @@ def at(http: Http, server: WheelServer) -> Http:
 
 
 def logged_in(response) -> bool:
+    """The answer is a page for a logged-in user (it has the logout form)."""
     return response.status == 200 and 'action="/logout"' in response.text
 
 
