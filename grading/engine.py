@@ -103,10 +103,10 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     specific = len(detectors.shared_content(text, customer)) >= 2
     mocking = any(f.rule in ("etiquette.Sarcasm", "etiquette.Insult", "empathy.Hostile") for f in findings)
 
+    rambling = detectors.is_rambling(text, doc.reading.sentences)
     scores = {
         "etiquette": scoring.etiquette(moves, findings, by_id),
-        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text),
-                                       detectors.is_rambling(text, doc.reading.sentences)),
+        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text), rambling),
         "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
         "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
     }
@@ -115,7 +115,8 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     if levels is not None:
         predicted = levels.predict(feats)
         reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
-        scores = scoring.blend(scores, predicted, levels.meta.get("blend", {}), red)
+        caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking)
+        scores = scoring.blend(scores, predicted, levels.meta.get("blend", {}), red, caps)
     scores = scoring.clamp(scoring.apply_flags(scores, flags))
     total = scoring.total(scores, red, bool(flags))
     missing = [g for g in groups if g not in done] + missing_key + missing_minor

@@ -87,16 +87,30 @@ def compliance(findings, rules_by_id, missing_key, missing_minor, has_requiremen
     return min(s - pen, cap)
 
 
-def blend(scores: dict, levels: dict, rule_share: dict, red_line: bool) -> dict:
+def blend(scores: dict, levels: dict, rule_share: dict, red_line: bool, ceilings: dict) -> dict:
     """Mix each rule score with the level model's (level L read as the middle of its band,
     20L+10): rules give the evidence, the model the sense of a whole reply the rules miss.
-    A red line keeps compliance at 0."""
+    The rules' ceilings still hold (sarcasm, a fragment, rambling), and a red line keeps
+    compliance at 0."""
     out = dict(scores)
     for dim, level in levels.items():
         if dim == "compliance" and red_line:
             continue
         w = rule_share.get(dim, 1.0)
-        out[dim] = w * scores[dim] + (1 - w) * (20 * max(0.0, min(4.0, level)) + 10)
+        mixed = w * scores[dim] + (1 - w) * (20 * max(0.0, min(4.0, level)) + 10)
+        out[dim] = min(mixed, ceilings.get(dim, 100))
+    return out
+
+
+def ceilings(findings, rules_by_id, length: int, rambling: bool, mocking: bool) -> dict:
+    """The caps the rules' evidence puts on each dimension, whatever else the reply did."""
+    out = {dim: _penalty_and_cap(findings, dim, rules_by_id)[1] for dim in WEIGHTS}
+    if length < 15:
+        out["structure"] = min(out["structure"], 30)
+    if rambling:
+        out["structure"] = min(out["structure"], 35)
+    if mocking:
+        out["empathy"] = min(out["empathy"], 10)
     return out
 
 

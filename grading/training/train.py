@@ -219,7 +219,7 @@ def train_levels(pairs, request_of) -> dict:
 
 
 def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
-    """Per dimension, the rules' share of the score (0..1, steps of 0.1) that best matches the
+    """Per dimension, the rules' share of the score (0.2..1, steps of 0.1) that best matches the
     dev split's labels: band within one level, then pairwise order within a situation."""
     from grading.engine import grade
     from grading.learned import LinearModel
@@ -236,7 +236,8 @@ def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
     out = {}
     for dim in DIMENSIONS:
         best = None
-        for w in [x / 10 for x in range(11)]:
+        # At least a fifth stays with the rules, so every score keeps evidence a trainee can read.
+        for w in [x / 10 for x in range(2, 11)]:
             scores = [w * r[dim] + (1 - w) * (20 * max(0.0, min(4.0, q[dim])) + 10) for r, q in zip(rule, pred)]
             near = np.mean([abs(min(4, int(sc) // 20) - p.labels[dim]) <= 1 for sc, p in zip(scores, dev_pairs)])
             pw = _pairwise(scores, [p.labels[dim] for p in dev_pairs], [p.situation for p in dev_pairs])

@@ -62,15 +62,3 @@ def test_band_a_trainee_sees_is_within_one_level_of_the_trainers(measured, dimen
 
 def test_traditional_script_scores_within_two_points(measured):
     assert measured[1].script_max_gap <= 2
-
-
-def test_every_finding_is_a_verbatim_slice_of_the_reply_in_either_script():
-    import opencc
-
-    from grading import grade
-    s2t = opencc.OpenCC("s2t")
-    for name in FLOORS:
-        for case in load_cases(HERE / name):
-            for reply in (case.reply, s2t.convert(case.reply)):
-                for f in grade(reply, case.context).findings:
-                    assert reply[f.start:f.end] == f.text and f.text, (case.id, f.rule, f.text)

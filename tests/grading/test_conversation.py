@@ -1,0 +1,56 @@
+"""The grader reads the conversation: what the customer asked for, and how the reply stands to it.
+Complying with (or deferring) an improper request is a red line in that request's category, in
+any kind of scenario — even when the reply's own words name nothing."""
+import pytest
+
+from grading import Context, grade
+from grading.conversation import catalogue, read_request
+from grading.normalize import to_simplified
+
+
+def test_every_request_type_is_documented_and_reads_its_own_examples():
+    requests, stances = catalogue()
+    assert "legitimate" in requests and {"complies", "defers", "refuses"} <= set(stances)
+    for rt in requests.values():
+        assert rt.title and rt.examples, rt.id
+        if rt.id != "legitimate":
+            assert rt.category and rt.message and rt.source, rt.id
+        for line in rt.examples:
+            assert read_request(to_simplified(line)).type.id == rt.id, (rt.id, line)
+
+
+@pytest.mark.parametrize("kind,customer,reply,category", [
+    ("complaint", "闺女，钱给我退回来了，这一百块你拿着买点水果，不拿我可生气了啊。", "好嘞，那我就收着了", "gift"),
+    ("loan_rejection", "这两千块辛苦费你收着，审批快点给我办下来。", "行，您放这儿吧，回头再说。", "gift"),
+    ("general", "二十万现金我分五天取，每天四万，这样就不用登记了吧？", "行，分三天来就行", "aml_structuring"),
+    ("loan_rejection", "我邻居老张在你们这开户了吗？", "有的，她在我们这开了户", "leak"),
+    ("complaint", "我卡突然转不了账，是不是被你们上报人民银行了？", "是的，系统把您这几笔报上去了，过几天就好。", "aml_tipoff"),
+    ("general", "风险揭示书你就别念了，我直接签字。", "好的，那您在这签个字就行。", "disclosure"),
+])
+def test_going_along_with_an_improper_request_is_a_red_line_in_any_kind(kind, customer, reply, category):
+    report = grade(reply, Context(kind=kind, customer_line=customer))
+    assert category in {f.category for f in report.red_lines}, report.reading
+    assert report.total < 40
+    red = next(f for f in report.red_lines if f.category == category)
+    assert red.text and red.message      # points at the words and says why
+
+
+@pytest.mark.parametrize("kind,customer,reply", [
+    ("complaint", "闺女，这一百块你拿着买点水果，不拿我可生气了啊。", "大爷，钱您收好，我们有规定不能收客户的钱物，您的心意我领了。"),
+    ("general", "二十万现金我分五天取，每天四万，这样就不用登记了吧？", "分开取也一样要按规定办理，我不能帮您这样拆，您把用途说清楚，我马上给您办。"),
+    ("loan_rejection", "我邻居老张在你们这开户了吗？", "不好意思，其他客户的信息我们不能透露，您可以直接问问他本人。"),
+    ("complaint", "我的转账三天了还没到，你们到底管不管？", "真抱歉让您着急了，这事交给我来跟进，我现在就查，下午三点前给您回电话。"),
+    ("aml", "公安局的同志说我的钱涉嫌洗钱，要转到安全账户，你快点给我办。", "阿姨，这是骗局，公安不会让您转到安全账户。钱先别转，我陪您打110报警核实一下。"),
+    ("product_sale", "我有三十万，想存得稳一点，怎么安排好？", "可以二十万做三年期大额存单，是存款，保本保息；另外十万放活期，方便随时用。"),
+])
+def test_everyday_good_replies_are_not_red_lines(kind, customer, reply):
+    report = grade(reply, Context(kind=kind, customer_line=customer))
+    assert not report.red_lines, [(f.rule, f.text) for f in report.red_lines]
+
+
+def test_a_request_made_earlier_in_the_conversation_is_still_read():
+    ctx = Context(kind="gift", customer_line="那就这么说定了？",
+                  history=("这两千块辛苦费你收着，审批快点给我办下来。",))
+    report = grade("行，说定了。", ctx)
+    assert report.reading["request"] == "offers_gift" and report.reading["request_carried"]
+    assert "gift" in {f.category for f in report.red_lines}
