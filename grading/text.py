@@ -23,6 +23,11 @@ _POST_NEGATION = re.compile(r"[^。！？]{0,12}?(是不可能|不可能|不存�
                             r"不允许|不可以|不一定|未必|不代表|不是(承诺|保证)|不能|不行|属于(资料)?造假|骗贷|"
                             r"风险信号|骗局|陷阱|套路|不可信|不靠谱|(说法|讲法|宣传|承诺)?(是)?(不对|错的|错误的|不准确|"
                             r"不属实|站不住|不真实|夸大)|不是真的|没那回事|哪有这种)")
+# Proposals listed, then judged together later in the sentence ("先签字后补录、只录开头结尾，都属于双录造假"),
+# or a consequence that condemns the act ("我代签代点就等于让整段双录白录了"). No negator may stand
+# in the gap: "都是不违规的" judges nothing.
+_REFUTED_LATER = re.compile(r"[^。！？]{0,40}?((都|全都|本质上都)(是|属于|算)|就等于)[^。！？，不没非]{0,8}?"
+                            r"(造假|伪造|作假|违规|违法|不允许|禁止|作废|无效|白录)")
 # A condition or supposition is not an assertion: "打新要是稳赚，谁还上班？"
 _HYPOTHETICAL = re.compile(r"要是|如果|假如|假设|万一|倘若|就算|即使|哪怕")
 _QUOTE_OPEN = "“’"
@@ -101,7 +106,8 @@ class Reading:
         if len(_NEGATOR.findall(before)) % 2 == 1 or _HYPOTHETICAL.search(before):
             return True
         sentence = self.sentence_at(start)
-        return bool(_POST_NEGATION.match(self.text, end, sentence.end))
+        return bool(_POST_NEGATION.match(self.text, end, sentence.end)
+                    or _REFUTED_LATER.match(self.text, end, sentence.end))
 
     def quoted(self, start: int, end: int) -> bool:
         """Is the match inside quotation marks or reported speech, and corrected afterwards?"""
