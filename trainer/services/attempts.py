@@ -183,6 +183,10 @@ def _stored(attempt: Attempt, index: int, reply: str) -> TurnResult:
         raise AttemptError(f"turn {index} was already answered with another reply; {where}", 409)
     if turn.report_json is None:
         recover(attempt)            # stored by a request still grading it, or one that died
+    # The grade and the customer's move are committed together: read the attempt again now that
+    # the turn is seen graded, or a state read before that commit would go with a newer grade.
+    db.session.refresh(attempt, ["state_json", "status", "ending_id", "outcome", "scores_json", "total",
+                                 "red_line_count", "finished_at"])
     scenario = library.scenario(attempt.scenario_id)
     ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
     customer = attempt.state["customer_line"] if attempt.status == "active" else None
