@@ -68,13 +68,10 @@ def test_retry_after_only_on_429_and_503_and_503_says_five_seconds(client, make_
 def queries_fail_later(app, make_user):
     """A token, and fail() to make every SQL statement fail from then on."""
     token = issue_token(make_user("amy"))
-
-    def refuse(*args, **kwargs):
-        raise exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
-    engine = db.engine
-    yield {"token": token, "fail": lambda: event.listen(engine, "before_cursor_execute", refuse)}
-    if event.contains(engine, "before_cursor_execute", refuse):
-        event.remove(engine, "before_cursor_execute", refuse)
+    refusals = []
+    yield {"token": token, "fail": lambda: refusals.append(_fail_queries())}
+    for refuse in refusals:
+        event.remove(db.engine, "before_cursor_execute", refuse)
 
 
 def test_a_429_keeps_the_limiters_retry_after(client, app, make_user):
@@ -121,6 +118,8 @@ def test_a_missing_page_while_the_database_is_down_is_still_a_404_page(client, a
 
 
 def _fail_queries():
+    """From now on every SQL statement fails as it does with the database gone; returns the
+    listener, for event.remove."""
     def refuse(*args, **kwargs):
         raise exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
     event.listen(db.engine, "before_cursor_execute", refuse)
