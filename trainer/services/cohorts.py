@@ -66,8 +66,10 @@ def invite_member(cohort: Cohort, username: str, coach: User) -> None:
     eligible = user is not None and user.is_active and user.role == "trainee" and user.cohort_id is None
     if eligible and CohortInvite.query.filter_by(cohort_id=cohort.id, user_id=user.id).first() is None:
         db.session.add(CohortInvite(cohort_id=cohort.id, user_id=user.id, invited_by=coach.id))
-        audit.record("cohort_invite", audit.user_target(user), {"cohort": cohort.name}, actor=coach, commit=False)
-        db.session.commit()
+    # Recorded whatever the name (as failed logins are): the same work, and a trail of who was asked for.
+    audit.record("cohort_invite", audit.user_target(username[:64]), {"cohort": cohort.name}, actor=coach,
+                 commit=False)
+    db.session.commit()
 
 
 def pending_invites(user: User) -> list:
