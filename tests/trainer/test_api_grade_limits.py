@@ -40,6 +40,19 @@ def test_a_record_of_the_wrong_shape_is_refused_before_grading(api, record, mess
     assert second["id"] == "ok" and "scores" in second
 
 
+@pytest.mark.parametrize("record, message", [
+    ({"reply": "您好", "customer": "这个理财保本吗？" * 300, "context": {"kind": "product_sale"}},
+     "customer is 2400 characters; at most 2000 are accepted"),
+    ({"reply": "您好", "context": {"kind": "product_sale", "customer_line": "保本吗" * 700}},
+     "context.customer_line is 2100 characters; at most 2000 are accepted"),
+], ids=["customer", "customer_line"])
+def test_a_customer_line_longer_than_a_turn_is_refused(api, record, message):
+    """The grader reads the customer's line against the reply: 220 KB of it took 8 s of CPU."""
+    assert_error(api.post("/grade", record), 413, message)
+    first, second = api.post("/grade", {"items": [record, OK]}).get_json()["items"]
+    assert first == {"id": None, "line": 1, "error": message} and "scores" in second
+
+
 def test_a_batch_has_no_fields_beside_items(api):
     assert_error(api.post("/grade", {"items": [OK], "context": {"forbidden": REDOS}}), 422,
                  "unknown field 'context' beside items")

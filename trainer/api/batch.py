@@ -22,7 +22,8 @@ REFUSED = {"forbidden": "context.forbidden is not accepted by the API (use `rmtr
 def refusal(record) -> tuple | None:
     """(status, message) for a record the API does not grade, else None: an unknown or refused
     key at any level, a context that is not an object, or a reply longer than a turn's (grading
-    time grows faster than its length). A record that is not an object is grade_record's error."""
+    time grows faster than its length), and so a customer's line. A record that is not an object
+    is grade_record's error."""
     if not isinstance(record, dict):
         return None
     unknown = sorted(set(record) - set(RECORD_KEYS))
@@ -36,9 +37,15 @@ def refusal(record) -> tuple | None:
             return 422, REFUSED[key]
         if key not in CONTEXT_KEYS:
             return 422, f"unknown context field '{key}'; expected {', '.join(CONTEXT_KEYS)}"
-    reply, limit = record.get("reply"), current_app.config["REPLY_MAX_CHARS"]
+    limit = current_app.config["REPLY_MAX_CHARS"]
+    reply = record.get("reply")
     if isinstance(reply, str) and len(reply) > limit:
         return 413, f"the reply is {len(reply)} characters; at most {limit} are accepted"
+    # The customer's line is read against the reply (echo, shared content): 220 KB of it took 8 s.
+    for name, line in (("customer", record.get("customer")), ("context.customer_line",
+                                                               (context or {}).get("customer_line"))):
+        if isinstance(line, str) and len(line) > limit:
+            return 413, f"{name} is {len(line)} characters; at most {limit} are accepted"
     return None
 
 
