@@ -64,6 +64,7 @@ class StanceReading:
     confidence: float
     span: tuple = (-1, -1)             # normalized span of the words that show it
     cues: tuple = field(default_factory=tuple)
+    probs: dict = field(default_factory=dict)   # the stance model's probability of every stance
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +132,7 @@ def decide_request(probs: dict, hits: dict) -> tuple:
     is strong evidence, the model weighs the rest (training reads its data the same way)."""
     scores = dict(probs)
     for rank, rid in enumerate(hits):   # hits come in the file's order: the more specific first
-        scores[rid] = scores.get(rid, 0.0) + (0.8 if rank == 0 else 0.7)
+        scores[rid] = scores.get(rid, 0.0) + (0.95 if rank == 0 else 0.7)
     improper = [k for k in scores if k != LEGITIMATE]
     best = max(improper, key=lambda k: scores[k]) if improper else LEGITIMATE
     if best != LEGITIMATE and scores[best] >= 0.5 and scores[best] >= scores.get(LEGITIMATE, 0.0):
@@ -143,6 +144,7 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
     """How the reply (normalized) stands to the request: the stance model, then the cues' evidence."""
     requests, stances = catalogue()
     m = model("stance")
+    probs = {}
     if m is not None:
         probs = m.predict(pair_feats)
         best = max(probs, key=probs.get)
@@ -150,7 +152,7 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
     else:
         best, conf, cues = _stance_by_cues(text, request), 0.6, ()
     span = _evidence(text, stances[best])
-    return StanceReading(stances[best], conf, span, cues)
+    return StanceReading(stances[best], conf, span, cues, probs)
 
 
 def _stance_by_cues(text: str, request: RequestReading) -> str:

@@ -40,8 +40,19 @@ def model_view(text: str, kind: str, request: RequestReading) -> tuple:
     return feats, m.predict(feats), m.meta.get("thresholds", {})
 
 
-def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category) -> list:
-    """What the combiner weighs for one category: the rules' word, the model's, the request's."""
+# Good moves that show a reply holding the line in a category (the rules' evidence of a refusal).
+HOLDING_MOVES = {
+    "gift": {"refuse_gift"}, "leak": {"refuse_disclosure", "lawful_route"},
+    "aml_structuring": {"refuse_structuring"}, "falsify": {"truthful_documents"},
+    "guarantee_approval": {"approval_disclaimer"}, "guarantee": {"risk_disclosure", "non_deposit"},
+    "suitability": {"needs_check", "risk_disclosure"}, "aml_tipoff": {"rule_reason"},
+}
+
+
+def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category, stance: dict,
+                      moves=frozenset()) -> list:
+    """What the combiner weighs for one category: the rules' word, the model's, the request's,
+    and how the reply stands (a refusal that names the forbidden thing is not the thing)."""
     p_c = _logit(probs.get(cat, 0.0))
     p_any = _logit(probs.get("any", 0.0))
     req = request_category == cat
@@ -55,6 +66,12 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category)
             # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
             # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
             ("top*p_any", top * p_any), (f"top*p_any|{cat}", top * p_any),
+            ("refusing", _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
+            ("complying", _logit(stance.get("complies", 0.0) + stance.get("defers", 0.0))),
+            ("rule*refusing", rule_fired * _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
+            ("holding", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
+            (f"holding|{cat}", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
+            ("refuse_move", float(any(m.startswith("refuse_") for m in moves))),
             ("rule*unasked", rule_fired * (request_category is None)),
             (f"rule*unasked|{cat}", rule_fired * (request_category is None))]
 
@@ -70,7 +87,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     rule_cats = {f.category for f in findings if f.level == "red_line" and f.category
                  and not f.rule.startswith("step.")}
     cats = [c for c in probs if c != "any"]
-    verdict = {c: _score(comb, combiner_features(c, c in rule_cats, probs, request.type.category)) for c in cats}
+    moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
+    verdict = {c: _score(comb, combiner_features(c, c in rule_cats, probs, request.type.category,
+                                                 stance.probs, moves)) for c in cats}
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
@@ -80,8 +99,12 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                         message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）")
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
+    # With neither a rule nor the customer's request behind it, the model must also find that the
+    # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
+    floor = comb.meta.get("any_floor_alone", 0.0)
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
-        if verdict[cat] >= theta and cat not in have:
+        alone = cat != request.type.category
+        if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor):
             out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None, stance))
             have.add(cat)
     return out

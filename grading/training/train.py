@@ -33,8 +33,10 @@ MIN_POSITIVES = 15
 MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on clean replies under this
 MAX_FALSE_RATE_ANY = 0.02  # ... and the any-violation model's, on the corpus's mostly hard negatives
 COMBINER_FALSE_RATE = 0.03  # the final verdict's false red lines on the corpus's clean replies
+ANY_FLOOR_ALONE = 0.5      # a category with no rule or request behind it also needs "any" this high
+                           # (chosen on the dev split: recall 0.844 -> 0.838, false 2.6 % -> 2.4 %)
 FOLDS = 5
-PRUNE = 0.01               # weights smaller than this are left out of the shipped file
+PRUNE = 0.03               # weights smaller than this are left out of the shipped file
 
 
 def split_of(situation: str) -> str:
@@ -65,11 +67,17 @@ def _vectorizer(rows, min_df=2):
 def _export(name, link, classes, vec, coef, bias, meta) -> dict:
     """A JSON-ready model: features with any weight above PRUNE, rounded."""
     coef = np.atleast_2d(coef)                       # classes x features
+    coef = np.where(np.abs(coef) >= PRUNE, np.round(coef, 3), 0.0)
     names = vec.get_feature_names_out()
-    keep = np.abs(coef).max(axis=0) >= PRUNE
-    weights = {str(f): [round(float(x), 4) for x in coef[:, j]] for j, f in enumerate(names) if keep[j]}
+    keep = np.abs(coef).max(axis=0) > 0
+    weights = {str(f): [_num(x) for x in coef[:, j]] for j, f in enumerate(names) if keep[j]}
     return {"name": name, "link": link, "classes": list(classes),
             "bias": [round(float(b), 4) for b in np.atleast_1d(bias)], "weights": weights, "meta": meta}
+
+
+def _num(x: float):
+    """A weight as JSON writes it shortest (0 rather than 0.0)."""
+    return 0 if x == 0 else float(x)
 
 
 def train_request(pairs) -> tuple:
@@ -103,13 +111,22 @@ def _pair_rows(pairs, request_of):
     return [pair_features(to_simplified(p.reply), p.kind, request_of(p)) for p in pairs]
 
 
-def train_stance(pairs, request_of) -> dict:
-    """Reply (with the request as read) -> stance (softmax), on the corpus pairs."""
+def train_stance(pairs, request_of) -> tuple:
+    """Reply (with the request as read) -> stance (softmax), on the corpus pairs; also each pair's
+    out-of-fold stance probabilities (folds by situation), for the combiner."""
     rows = _pair_rows(pairs, request_of)
+    y = np.array([p.stance for p in pairs])
+    oof = [None] * len(pairs)
+    for tr, te in GroupKFold(FOLDS).split(rows, groups=[p.situation for p in pairs]):
+        vec, X = _vectorizer([rows[i] for i in tr])
+        clf = LogisticRegression(C=2.0, max_iter=3000).fit(X, y[tr])
+        for i, pr in zip(te, clf.predict_proba(vec.transform([rows[i] for i in te]))):
+            oof[i] = dict(zip(clf.classes_, pr.tolist()))
     vec, X = _vectorizer(rows)
-    y = [p.stance for p in pairs]
     clf = LogisticRegression(C=2.0, max_iter=3000).fit(X, y)
-    return _export("stance", "softmax", clf.classes_, vec, clf.coef_, clf.intercept_, {"pairs": len(rows)})
+    accuracy = float(np.mean([max(o, key=o.get) == s for o, s in zip(oof, y)]))
+    return _export("stance", "softmax", clf.classes_, vec, clf.coef_, clf.intercept_,
+                   {"pairs": len(rows), "out_of_fold_accuracy": round(accuracy, 3)}), oof
 
 
 def _fit_redline(X, pairs, cats):
@@ -146,7 +163,7 @@ def train_redline(pairs, request_of) -> dict:
     return model, [dict(zip(cats, row)) for row in oof.tolist()]
 
 
-def train_combiner(pairs, oof_probs, request_of) -> dict:
+def train_combiner(pairs, oof_probs, request_of, stances) -> dict:
     """Rules and model together: per (reply, category), weigh the rules' red line, the model's
     probabilities and the request (grading.verdicts.combiner_features), on out-of-fold model
     probabilities so the combiner learns how far to trust the model on unseen situations."""
@@ -155,15 +172,16 @@ def train_combiner(pairs, oof_probs, request_of) -> dict:
     from grading.verdicts import combiner_features
     cats = [c for c in oof_probs[0] if c != "any"]
     rows, y, owner = [], [], []
-    for i, (p, probs) in enumerate(zip(pairs, oof_probs)):
+    for i, (p, probs, stance) in enumerate(zip(pairs, oof_probs, stances)):
         ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},
                                  "kind": p.kind, "customer_line": p.customer})
         _, findings = read(p.reply, ctx)
         fired = {f.category for f in findings if f.level == "red_line"}
+        moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
         req_cat = REQUEST_CATEGORY.get(request_of(p))
         for c in cats:
             rows.append({(f if isinstance(f, str) else f[0]): (1.0 if isinstance(f, str) else f[1])
-                         for f in combiner_features(c, c in fired, probs, req_cat)})
+                         for f in combiner_features(c, c in fired, probs, req_cat, stance, moves)})
             y.append(int(c in p.red_lines))
             owner.append(i)
     from sklearn.feature_extraction import DictVectorizer
@@ -185,7 +203,7 @@ def train_combiner(pairs, oof_probs, request_of) -> dict:
     return {"name": "combiner", "link": "sigmoid", "classes": ["red_line"],
             "bias": [round(float(clf.intercept_[0]), 4)],
             "weights": {str(n): [round(float(w), 4)] for n, w in zip(names, clf.coef_[0])},
-            "meta": {"threshold": threshold, "rows": len(rows),
+            "meta": {"threshold": threshold, "any_floor_alone": ANY_FLOOR_ALONE, "rows": len(rows),
                      "training_recall": round(recall, 3),
                      "training_false_on_clean": round(float((best[clean] >= threshold).mean()), 4)}}
 
@@ -215,7 +233,15 @@ def train_levels(pairs, request_of) -> dict:
     vec, X = _vectorizer(rows)
     y = np.array([[p.labels[d] for d in DIMENSIONS] for p in pairs], dtype=float)
     reg = Ridge(alpha=3.0).fit(X, y)
-    return _export("levels", "regression", DIMENSIONS, vec, reg.coef_, reg.intercept_, {"pairs": len(rows)})
+    coef, bias = reg.coef_.copy(), reg.intercept_.copy()
+    # Compliance is learnt from replies without a red line only: red lines are the combiner's to
+    # call, and a regression over both would score a clean reply low for merely resembling one.
+    clean = np.array([not p.red_lines for p in pairs])
+    c = DIMENSIONS.index("compliance")
+    comp = Ridge(alpha=3.0).fit(X[clean], y[clean, c])
+    coef[c], bias[c] = comp.coef_, comp.intercept_
+    return _export("levels", "regression", DIMENSIONS, vec, coef, bias,
+                   {"pairs": len(rows), "compliance_pairs": int(clean.sum())})
 
 
 def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
@@ -288,11 +314,18 @@ def main(argv=None) -> int:
         probs = req_model.predict(list(text_features(line)) + ["k:" + p.kind])
         return decide_request(probs, cue_hits(line))[0]
 
-    _write(out / "stance.json", train_stance(train, request_of))
+    stance, oof_stance = train_stance(train, request_of)
+    _write(out / "stance.json", stance)
+    print(f"stance reading, out of fold: accuracy {stance['meta']['out_of_fold_accuracy']}")
+    # The once-blind dev sets have no stance labels: the trained model reads them (in sample).
+    stance_model = LinearModel.load(out / "stance.json")
+    stance_of = {id(p): o for p, o in zip(train, oof_stance)}
+    for p in extra_dev:
+        stance_of[id(p)] = stance_model.predict(pair_features(to_simplified(p.reply), p.kind, request_of(p)))
     redline, oof = train_redline(train + extra_dev, request_of)
     report = redline["meta"]["out_of_fold"]
     _write(out / "redline.json", redline)
-    combiner = train_combiner(train + extra_dev, oof, request_of)
+    combiner = train_combiner(train + extra_dev, oof, request_of, [stance_of[id(p)] for p in train + extra_dev])
     _write(out / "combiner.json", combiner)
     levels = train_levels(train + extra_dev, request_of)
     levels["meta"]["blend"] = choose_blend(levels, dev, request_of)
@@ -316,7 +349,12 @@ def main(argv=None) -> int:
 
 
 def _write(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, default=_plain), encoding="utf-8")
+    """The model as JSON, one feature a line (readable, and a retrain's diff stays line by line)."""
+    head = {k: v for k, v in data.items() if k != "weights"}
+    lines = [json.dumps(f, ensure_ascii=False) + ": " + json.dumps(w) for f, w in sorted(data["weights"].items())]
+    text = json.dumps(head, ensure_ascii=False, sort_keys=True, default=_plain)[:-1]
+    text += ', "weights": {\n' + ",\n".join(lines) + "\n}}\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def _plain(x):
