@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from grading import detectors, scoring, verdicts
 from grading.conversation import read_request, read_stance
+from grading.features import shape_features, text_features
 from grading.learned import model
 from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
@@ -158,7 +159,19 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):
         flags.append("off_topic")
+    if not flags and _written_to_game(text, customer):
+        flags.append("keyword_gaming")
     return flags
+
+
+def _written_to_game(text: str, customer: str) -> bool:
+    """The gaming model (trained on the corpus's gaming replies): courtesy strings, keyword
+    salad, the customer's words handed back, pitches — in wordings the detectors above miss."""
+    m = model("gaming")
+    if m is None:
+        return False
+    feats = list(text_features(text)) + shape_features(text, customer)
+    return m.predict(feats)["gaming"] >= m.meta.get("threshold", 0.5)
 
 
 def finding_is_verbatim(reply: str, f: Finding) -> bool:

@@ -34,3 +34,19 @@ def pair_features(reply: str, kind: str, request: str) -> list:
     if request != "legitimate":
         out.extend(f"r:{request}|{f}" for f in own if f[0] in "wb")
     return out
+
+
+_SEP = re.compile(r"[\s，。！？、；,.!?;~～]+")
+
+
+def shape_features(reply: str, customer: str) -> list:
+    """How a reply is put together, binned: how many pieces it is cut into and how long they are,
+    and how much of it repeats the customer's words (what keyword salad and echoes look like)."""
+    pieces = [p for p in _SEP.split(reply) if p]
+    n = len(pieces)
+    mean = sum(map(len, pieces)) / n if n else 0
+    grams = {reply[i:i + 2] for i in range(len(reply) - 1)}
+    theirs = {customer[i:i + 2] for i in range(len(customer) - 1)}
+    echo = len(grams & theirs) / len(grams) if grams else 0
+    return [f"s:pieces{min(n, 12) // 3}", f"s:mean{min(int(mean), 15) // 3}",
+            f"s:echo{int(echo * 5)}", f"s:len{min(len(reply), 200) // 40}"]

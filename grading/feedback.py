@@ -13,6 +13,7 @@ FLAG_MESSAGES = {
     "echo": "回复只是重复了客户的话：请回应客户的诉求，说明您会怎么做。",
     "no_substance": "回复只有客套话和连接词，没有实际内容：请说明原因、方案和下一步。",
     "off_topic": "回复没有回应客户的问题：先处理客户关心的事，不要转去推销。",
+    "keyword_gaming": "回复像是在堆砌关键词或客套话，没有真正回应客户：请用完整的话说明原因、办法和下一步。",
 }
 DIMENSION_NAMES = {"etiquette": "礼仪化", "structure": "结构化", "empathy": "同理心", "compliance": "合规"}
 

@@ -17,6 +17,7 @@ FLAG_CAPS = {
     "echo": (30, 10, 20, 40),
     "no_substance": (40, 15, 30, 40),
     "off_topic": (50, 10, 25, 50),
+    "keyword_gaming": (40, 15, 30, 40),
 }
 COURTESY = ("please", "thanks", "apology", "greeting", "consult", "farewell")
 HELP = ("options", "investigate", "ownership", "next_step", "lawful_route", "fraud_warning",

@@ -31,7 +31,7 @@ CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
 )
 # Flags the grader may put on a reply (Report.flags).
-FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic")
+FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic", "keyword_gaming")
 COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")

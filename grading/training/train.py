@@ -29,6 +29,8 @@ from grading.training.corpus import CORPUS, REQUEST_CATEGORY, Pair, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SETS = (ROOT / "tests" / "grading" / "tuned1", ROOT / "tests" / "grading" / "tuned2")
+# Blind sets measured once are development data; their gaming replies teach the gaming model.
+GAMING_SETS = (ROOT / "tests" / "grading" / "blind" / "r1", ROOT / "tests" / "grading" / "blind" / "r2")
 MIN_POSITIVES = 15
 MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on clean replies under this
 MAX_FALSE_RATE_ANY = 0.02  # ... and the any-violation model's, on the corpus's mostly hard negatives
@@ -244,6 +246,33 @@ def train_levels(pairs, request_of) -> dict:
                    {"pairs": len(rows), "compliance_pairs": int(clean.sum())})
 
 
+def train_gaming(pairs, extra) -> dict:
+    """Reply (its words and its shape, beside the customer's line) -> written to game a keyword
+    grader or not; the threshold keeps flags on honest replies under 1 % out of fold."""
+    from grading.features import shape_features
+    data = pairs + extra
+    rows = [list(text_features(to_simplified(p.reply))) + shape_features(to_simplified(p.reply), to_simplified(p.customer))
+            for p in data]
+    y = np.array([p.gaming for p in data], dtype=int)
+    oof = np.zeros(len(data))
+    for tr, te in GroupKFold(FOLDS).split(rows, groups=[p.situation for p in data]):
+        vec, X = _vectorizer([rows[i] for i in tr])
+        clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit(X, y[tr])
+        oof[te] = clf.predict_proba(vec.transform([rows[i] for i in te]))[:, 1]
+    honest = oof[y == 0]
+    threshold = 0.98
+    for t in [x / 100 for x in range(30, 99)]:
+        if (honest >= t).mean() <= 0.01:
+            threshold = t
+            break
+    vec, X = _vectorizer(rows)
+    clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit(X, y)
+    return _export("gaming", "sigmoid", ["gaming"], vec, clf.coef_, clf.intercept_,
+                   {"threshold": threshold, "pairs": len(rows), "gaming": int(y.sum()),
+                    "out_of_fold_recall": round(float((oof[y == 1] >= threshold).mean()), 3),
+                    "out_of_fold_false": round(float((honest >= threshold).mean()), 4)})
+
+
 def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
     """Per dimension, the rules' share of the score (0.2..1, steps of 0.1) that best matches the
     dev split's labels: band within one level, then pairwise order within a situation."""
@@ -290,6 +319,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extra", action="append", default=[], help="another corpus folder to train on")
     ap.add_argument("--out", default=str(MODELS), help="where to write the models")
+    ap.add_argument("--only", choices=["gaming"], help="train only this model")
     args = ap.parse_args(argv)
     pairs = load_corpus()
     for folder in args.extra:
@@ -300,6 +330,12 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    gaming = train_gaming(train, extra_dev + load_dev_sets([f for f in GAMING_SETS if f.exists()]))
+    _write(out / "gaming.json", gaming)
+    print(f"gaming model: threshold {gaming['meta']['threshold']}, out of fold recall "
+          f"{gaming['meta']['out_of_fold_recall']}, false {gaming['meta']['out_of_fold_false']}")
+    if args.only == "gaming":
+        return 0
     request, oof_request = train_request(train)
     _write(out / "request.json", request)
     from grading.conversation import cue_hits, decide_request
