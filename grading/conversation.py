@@ -129,10 +129,10 @@ def _read_one(line: str, kind: str) -> RequestReading:
 
 def decide_request(probs: dict, hits: dict) -> tuple:
     """(request id, confidence) from the model's probabilities and the cues that matched: a cue
-    is strong evidence, the model weighs the rest (training reads its data the same way)."""
+    outweighs a "legitimate" reading, the model weighs the rest (training reads its data the same way)."""
     scores = dict(probs)
-    for rank, rid in enumerate(hits):   # hits come in the file's order: the more specific first
-        scores[rid] = scores.get(rid, 0.0) + (0.95 if rank == 0 else 0.7)
+    for rid in hits:   # where several cues match, the model's reading breaks the tie
+        scores[rid] = scores.get(rid, 0.0) + 1.0
     improper = [k for k in scores if k != LEGITIMATE]
     best = max(improper, key=lambda k: scores[k]) if improper else LEGITIMATE
     if best != LEGITIMATE and scores[best] >= 0.5 and scores[best] >= scores.get(LEGITIMATE, 0.0):

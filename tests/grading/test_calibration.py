@@ -7,20 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from calibration import load_cases, measure
+from calibration import load_cases, load_named, measure
 from grading import DIMENSIONS, KINDS
 
 HERE = Path(__file__).parent
-FLOORS = {  # set: (pairwise accuracy, red-line recall, false red-line rate)
-    "golden": (0.90, 0.95, 0.05),
-    "tuned1": (0.85, 0.90, 0.05),
-    "tuned2": (0.85, 0.90, 0.05),
+# set: (pairwise accuracy, red-line recall, most false red lines, band within one level),
+# a little under what was measured on these development sets when the grader was frozen.
+# corpus-dev is the corpus's held-out split (situations the models were not trained on).
+FLOORS = {
+    "golden": (0.93, 0.90, 0.06, 0.85),
+    "tuned1": (0.90, 0.95, 0.02, 0.90),
+    "tuned2": (0.90, 0.95, 0.02, 0.90),
+    "corpus-dev": (0.88, 0.80, 0.03, 0.78),
 }
 
 
 @pytest.fixture(scope="module", params=list(FLOORS))
 def measured(request):
-    return request.param, measure(load_cases(HERE / request.param))
+    return request.param, measure(load_named(request.param), script_gap=request.param != "corpus-dev")
 
 
 def test_golden_set_is_big_and_covers_every_kind():
@@ -51,13 +55,13 @@ def test_false_red_lines_on_clean_replies(measured):
 
 def test_gaming_replies_land_in_the_lowest_band(measured):
     name, figures = measured
-    assert figures.gaming_n >= 3 and figures.gaming_max < 20
+    assert figures.gaming_n >= 3 and figures.gaming_lowest >= 0.9, (figures.gaming_lowest, figures.gaming_max)
 
 
 @pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_band_a_trainee_sees_is_within_one_level_of_the_trainers(measured, dimension):
     name, figures = measured
-    assert figures.band_within1[dimension] >= 0.85, (dimension, figures.band_within1)
+    assert figures.band_within1[dimension] >= FLOORS[name][3], (dimension, figures.band_within1)
 
 
 def test_traditional_script_scores_within_two_points(measured):
