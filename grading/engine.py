@@ -60,6 +60,12 @@ def _requirements(ctx: Context, profile: dict, text: str):
             key, minor = [], []   # deposits and R1 products owe no investment disclosures
         if (ctx.customer_age or 0) >= 65:
             minor.append("elder_care")
+    if ctx.expected_moves:
+        # Inside a scenario the step says what this turn must disclose: a sale's risk statement
+        # is owed where the step expects it, not again at every later step of the same sale.
+        expected = {m for group in ctx.expected_moves for m in group.split("|")}
+        key = [g for g in key if set(g.split("|")) & expected]
+        minor = [g for g in minor if set(g.split("|")) & expected]
     return key, minor
 
 
