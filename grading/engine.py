@@ -138,6 +138,10 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
     """Read the request and the reply's stance; add the red lines that reading and the model find."""
     earlier = tuple(to_simplified(h) for h in ctx.history)
     request = read_request(customer, ctx.kind, earlier)
+    if request.type.category == "suitability" and ctx.customer_risk and ctx.product_risk \
+            and not ctx.risk_mismatch:
+        # Wanting a product the customer's level allows is a proper request ("我C4能买R4吧").
+        request = read_request("", ctx.kind)
     feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
     stance = read_stance(doc.reading.text, request, feats)
     if doc.reading.text.strip():
