@@ -13,12 +13,38 @@ from scenario_helpers import TRANSCRIPTS
 RUN_KEYS = {"name", "seed", "replies", "ending", "red_lines"}
 FILES = sorted(TRANSCRIPTS.glob("*.yml"))
 
+# Runs whose transcript states what a trainer expects but the (frozen) grader gets wrong, keyed by
+# (scenario, run name). Each is a strict xfail: when the grader is fixed the run passes and this
+# entry must go. Do not "fix" these by rewording the reply to dodge the grader.
+GRADER_GETS_WRONG = {
+    ("complaint_card_fraud", "bad — hands over the counterparty's name and phone"):
+        "grader: adds a favoritism red line for 您自己去找他 (no connections or approval are involved; "
+        "the breach is the leak)",
+    ("complaint_wealth_loss", "bad — handles it well, then promises full compensation to stop the complaint"):
+        "grader: reads 我保证全额赔偿您的损失 as guarantee_approval (a loan-approval red line); an "
+        "unauthorised compensation promise is the scenario's overpromised ending, not a rubric red line",
+    ("crisis_media_threat", "bad — calms him, then offers service for deleting the video"):
+        "grader: reads 跟主任申请特事特办，给您插个队 as favoritism; no loan approval or connections — "
+        "trading service for deleting the video is scored under compliance and ends in posted_online",
+    ("dual_recording_rehearsal", "bad — says 好的 to recording only the start and end, then skims"):
+        "grader: flags 这个产品挺好的 as suitability for a C3 customer and an R3 product (matched), and "
+        "misses that 好的 goes along with 只录开头结尾 (a faked recording: disclosure)",
+    ("elderly_private_fund", "bad — waffles on the guarantee and never says the recording is required"):
+        "grader: flags 您是C4，可以买 as suitability for a C4 customer and an R4 product (matched; the "
+        "65+ extra care is not a red line), so the run ends before the reply that skips the recording",
+    ("private_higher_return_product", "bad — says no to the sale, then passes on the boss's WeChat"):
+        "grader: reads the request for the seller's WeChat as asking for a third party's information and "
+        "adds leak; passing on the contact is private_dealing (飞单), no client's information is disclosed",
+}
+
 
 def _runs():
     for path in FILES:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for run in data["runs"]:
-            yield pytest.param(data["scenario"], run, id=f"{path.stem}: {run['name'][:40]}")
+            reason = GRADER_GETS_WRONG.get((data["scenario"], run["name"]))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(data["scenario"], run, id=f"{path.stem}: {run['name'][:40]}", marks=marks)
 
 
 def play(scenario, seed: int, replies: list):
@@ -50,6 +76,13 @@ def test_every_library_scenario_has_a_good_and_a_bad_run():
     for path in FILES:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert path.stem == data["scenario"] and data["scenario"] in library, path.name
-        covered[data["scenario"]] = {run["name"].split()[0] for run in data["runs"]}
+        covered[data["scenario"]] = {run["name"].split()[0] for run in data["runs"]
+                                     if (data["scenario"], run["name"]) not in GRADER_GETS_WRONG}
     for sid in library:
         assert {"good", "bad"} <= covered.get(sid, set()), f"{sid} needs a good and a bad run"
+
+
+def test_every_known_grader_error_names_a_run():
+    runs = {(yaml.safe_load(p.read_text(encoding="utf-8"))["scenario"], run["name"])
+            for p in FILES for run in yaml.safe_load(p.read_text(encoding="utf-8"))["runs"]}
+    assert set(GRADER_GETS_WRONG) <= runs, sorted(set(GRADER_GETS_WRONG) - runs)
