@@ -99,6 +99,11 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                         message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）")
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
+    ctx = doc.context
+    if ctx.customer_risk and ctx.product_risk and not ctx.risk_mismatch:
+        # The product is within the customer's level: no sale here can be unsuitable by level
+        # (coaching the assessment is a rule's to find, with its own words).
+        have.add("suitability")
     # With neither a rule nor the customer's request behind it, the model must also find that the
     # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
     floor = comb.meta.get("any_floor_alone", 0.0)
