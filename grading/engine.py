@@ -94,6 +94,7 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     doc, findings = read(reply, ctx)
     norm, customer = doc.norm, doc.customer
     text = norm.text
+    findings[:] = _check_names(doc, findings, ctx)
     reading, feats = _read_conversation(doc, ctx, customer, findings)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
@@ -132,6 +133,32 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
                     missing_moves=missing, flags=flags, reading=reading)
     report.feedback = feedback(report, by_move)
     return report
+
+
+_TITLES = "先生|女士|阿姨|叔叔|叔|大爷|奶奶|爷爷|大姐|姐|大哥|哥|老师|总|老板|师傅|经理"
+
+
+def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
+    """A surname and title earn the named address only with the customer's own surname (any
+    surname, not only the common ones the rule lists); the wrong one is a slip a customer
+    notices ("我姓温")."""
+    surname = to_simplified(ctx.customer_surname or "")
+    if not surname:
+        return findings
+    out = []
+    own = re.search(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text)
+    if own and not any(f.move == "named_address" for f in findings):
+        o_start, o_end = doc.norm.span(own.start(), own.end())
+        out.append(Finding(rule="etiquette.NamedAddress", dimension="etiquette", level="good",
+                           message="用姓氏加尊称称呼客户", start=o_start, end=o_end,
+                           text=doc.norm.original[o_start:o_end], move="named_address"))
+    for f in findings:
+        if f.move == "named_address" and not to_simplified(f.text).startswith(surname):
+            f = Finding(rule="etiquette.WrongName", dimension="etiquette", level="warning",
+                        message=f"称呼错了客户的姓：客户姓{ctx.customer_surname}", start=f.start, end=f.end,
+                        text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”")
+        out.append(f)
+    return out
 
 
 def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) -> dict:

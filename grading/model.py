@@ -40,6 +40,7 @@ class Context:
     model_answer: Optional[str] = None
     customer_age: Optional[int] = None  # 65+ asks for extra care in a sale
     history: tuple = ()                 # the customer's earlier lines in this conversation, oldest first
+    customer_surname: Optional[str] = None  # the customer's surname, when the scenario knows it
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -61,7 +62,8 @@ class Context:
         """Build a context from the batch format's `context` object (unknown keys are errors)."""
         data = dict(data or {})
         allowed = {"kind", "customer_risk", "product_risk", "customer_line", "expected_moves",
-                   "forbidden", "model_answer", "customer_age", "history"}
+                   "forbidden", "model_answer", "customer_age", "history",
+                   "customer_surname"}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ContextError(f"unknown context key(s): {', '.join(unknown)}")

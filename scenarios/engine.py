@@ -141,6 +141,7 @@ def step_context(scenario: Scenario, state: State) -> Context:
         forbidden=step.forbidden,
         model_answer=render(step.model_answer, state.persona),
         customer_age=state.persona.get("age"),
+        customer_surname=state.persona.get("surname"),
     )
 
 

@@ -149,3 +149,13 @@ def test_step_forbidden_phrases_apply():
 def test_unknown_kind_is_a_clear_error():
     with pytest.raises(ContextError, match="unknown kind 'sales'"):
         Context(kind="sales")
+
+
+def test_the_wrong_surname_is_a_slip_not_a_named_address():
+    ctx = Context(kind="complaint", customer_line="我的转账怎么还没到？", customer_surname="温")
+    right = grade("温先生您好，非常抱歉让您着急了，我马上帮您查。", ctx)
+    wrong = grade("王先生您好，非常抱歉让您着急了，我马上帮您查。", ctx)
+    assert "named_address" in right.moves and "named_address" not in wrong.moves
+    slip = next(f for f in wrong.findings if f.rule == "etiquette.WrongName")
+    assert slip.text == "王先生" and "温" in slip.message
+    assert wrong.scores["etiquette"] < right.scores["etiquette"]
