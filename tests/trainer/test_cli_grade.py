@@ -64,3 +64,16 @@ def test_text_mode_prints_a_readable_report():
 def test_text_mode_rejects_an_unknown_kind():
     result = CliRunner().invoke(main, ["grade", "--text", "您好", "--kind", "sales"])
     assert result.exit_code == 2 and "unknown kind" in result.output
+
+
+def test_the_conversation_so_far_is_read_and_bounded(tmp_path):
+    """An earlier request still counts; a history that is not a list of short lines is refused."""
+    import json
+    from trainer.commands.grade import grade_record
+    ok = grade_record({"id": "h", "reply": "行，说定了。", "customer": "那就这么说定了？",
+                       "context": {"kind": "gift", "history": ["这两千块辛苦费你收着，审批快点给我办下来。"]}}, 1)
+    assert "gift" in {v["category"] for v in ok["violations"]} and ok["reading"]["request"] == "offers_gift"
+    bad = grade_record({"id": "b", "reply": "好的", "context": {"kind": "gift", "history": "not a list"}}, 2)
+    assert "history" in bad["error"]
+    wrong = grade_record({"id": "s", "reply": "王先生您好", "context": {"kind": "general", "customer_surname": "温"}}, 3)
+    assert any(f["rule"] == "etiquette.WrongName" for f in wrong["findings"])

@@ -13,7 +13,7 @@ from trainer.commands.grade import grade_record
 
 RECORD_KEYS = ("id", "context", "customer", "reply")
 CONTEXT_KEYS = ("kind", "customer_risk", "product_risk", "customer_line", "expected_moves",
-                "model_answer", "customer_age")
+                "model_answer", "customer_age", "history", "customer_surname")
 # Keys `rmtrainer grade` takes that the API refuses: `forbidden` holds the caller's regular
 # expressions (scenario steps supply them to the grader; the CLI takes them, bounded).
 REFUSED = {"forbidden": "context.forbidden is not accepted by the API (use `rmtrainer grade`)"}

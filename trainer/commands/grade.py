@@ -46,6 +46,14 @@ def check_types(record: dict, context: dict) -> None:
     for name, value in texts.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{name} must be a string")
+    history = context.get("history") or []
+    if not isinstance(history, list) or len(history) > 20 or not all(
+            isinstance(h, str) and len(h) <= 2000 for h in history):
+        raise ValueError("context.history must be a list of at most 20 earlier customer lines "
+                         "(strings of at most 2,000 characters)")
+    surname = context.get("customer_surname")
+    if surname is not None and not (isinstance(surname, str) and 0 < len(surname) <= 4):
+        raise ValueError("context.customer_surname must be a surname of 1 to 4 characters")
     moves = context.get("expected_moves") or []
     if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
         raise ValueError("context.expected_moves must be a list of move ids (strings)")
