@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from grading import detectors, scoring, verdicts
-from grading.conversation import read_request, read_stance
+from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
 from grading.features import shape_features, text_features
 from grading.learned import model
 from grading.feedback import feedback
@@ -148,10 +148,8 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
     out = []
     own = re.search(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text)
     if own and not any(f.move == "named_address" for f in findings):
-        o_start, o_end = doc.norm.span(own.start(), own.end())
-        out.append(Finding(rule="etiquette.NamedAddress", dimension="etiquette", level="good",
-                           message="用姓氏加尊称称呼客户", start=o_start, end=o_end,
-                           text=doc.norm.original[o_start:o_end], move="named_address"))
+        out.append(_rules()[1]["etiquette.NamedAddress"].finding(doc, own.start(), own.end(),
+                                                                  move="named_address"))
     for f in findings:
         if f.move == "named_address" and not to_simplified(f.text).startswith(surname):
             f = Finding(rule="etiquette.WrongName", dimension="etiquette", level="warning",
@@ -168,7 +166,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
     if request.type.category == "suitability" and ctx.customer_risk and ctx.product_risk \
             and not ctx.risk_mismatch:
         # Wanting a product the customer's level allows is a proper request ("我C4能买R4吧").
-        request = read_request("", ctx.kind)
+        request = RequestReading(catalogue()[0][LEGITIMATE], request.confidence)
     feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
     stance = read_stance(doc.reading.text, request, feats)
     if doc.reading.text.strip():
@@ -209,8 +207,3 @@ def _written_to_game(text: str, customer: str) -> bool:
         return False
     feats = list(text_features(text)) + shape_features(text, customer)
     return m.predict(feats)["gaming"] >= m.meta.get("threshold", 0.5)
-
-
-def finding_is_verbatim(reply: str, f: Finding) -> bool:
-    """True when a finding's span is a verbatim slice of the reply (an invariant tests check)."""
-    return f.start < 0 or reply[f.start:f.end] == f.text

@@ -24,6 +24,7 @@ class LinearModel:
         self.index = {f: i for i, f in enumerate(weights)}       # feature -> row
         self.matrix = (np.asarray(list(weights.values()), dtype=np.float64)
                        if weights else np.zeros((0, len(self.classes))))
+        self._rowmaps = {}                                        # FeatureSpace -> rows
 
     @classmethod
     def load(cls, path: Path) -> "LinearModel":
@@ -42,15 +43,14 @@ class LinearModel:
 
     def _rowmap(self, space: "FeatureSpace") -> np.ndarray:
         """For each feature of a shared space, this model's row (-1 if it has none); cached."""
-        cached = getattr(self, "_rowmaps", {}).get(id(space))
-        if cached is None:
-            cached = np.full(len(space.index) + 1, -1, dtype=np.int64)
+        if space not in self._rowmaps:
+            rowmap = np.full(len(space.index) + 1, -1, dtype=np.int64)
             for f, i in self.index.items():
                 j = space.index.get(f)
                 if j is not None:
-                    cached[j] = i
-            self._rowmaps = {**getattr(self, "_rowmaps", {}), id(space): cached}
-        return cached
+                    rowmap[j] = i
+            self._rowmaps[space] = rowmap
+        return self._rowmaps[space]
 
     def raw(self, features) -> np.ndarray:
         """The linear score of each class."""

@@ -110,7 +110,7 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         alone = cat != request.type.category
         if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor):
-            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None, stance))
+            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None))
             have.add(cat)
     return out
 
@@ -127,7 +127,7 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _finding(doc, cat: str, p: float, request, stance: StanceReading) -> Finding:
+def _finding(doc, cat: str, p: float, request) -> Finding:
     start, end = _best_clause(doc, cat, request.type.id if request else "legitimate")
     m = model("redline")
     cues = tuple(f for f, _ in m.cues(pair_features(doc.reading.text, doc.context.kind,
@@ -140,7 +140,7 @@ def _finding(doc, cat: str, p: float, request, stance: StanceReading) -> Finding
     return Finding(rule=rule, dimension="compliance", level="red_line", message=message,
                    start=o_start, end=o_end, text=doc.norm.original[o_start:o_end], category=cat,
                    source=source, request=request.type.id if request else None, cues=cues,
-                   confidence=p, suggestion=_suggestion(request, stance))
+                   confidence=p, suggestion=_suggestion(request))
 
 
 def _best_clause(doc, cat: str, request_id: str) -> tuple:
@@ -154,7 +154,7 @@ def _best_clause(doc, cat: str, request_id: str) -> tuple:
     return best.start, best.end
 
 
-def _suggestion(request, stance) -> str:
+def _suggestion(request) -> str:
     if request is None:
         return "删掉这句；如实说明规则和风险，给客户合规的办法。"
     return f"客户的诉求是「{request.type.title}」：要明确拒绝，说明规定，再给合规的替代办法。"

@@ -37,7 +37,7 @@ def test_each_finding_holds_the_words_it_names(case, reply):
         patterns = getattr(rule, "patterns", None) or getattr(rule, "if_patterns", None)
         if patterns:
             assert any(re.search(p, piece) for p in patterns), (f.rule, reply[f.start:f.end])
-        elif f.rule.startswith(("model.", "conversation.")) and not f.cues == ():
+        elif f.rule.startswith(("model.", "conversation.")):
             before = reply[f.start - 1] if f.start else _PUNCT[0]
             after = reply[f.end] if f.end < len(reply) else _PUNCT[0]
             assert (before in _PUNCT or before.isspace() or f.start == 0) and \

@@ -14,8 +14,9 @@ from grading.safe_regex import is_safe
 from trainer.jsontext import BadJSON, loads
 
 
-def grade_record(record, line_no: int) -> dict:
-    """Grade one batch input record; a bad record becomes {"id", "line", "error"}."""
+def grade_record(record, line_no: int, explain: bool = False) -> dict:
+    """Grade one batch input record; a bad record becomes {"id", "line", "error"}. With
+    `explain` the record carries the grader's whole reading (request, stance, cues)."""
     rid = record.get("id") if isinstance(record, dict) else None
     try:
         if not isinstance(record, dict):
@@ -35,7 +36,10 @@ def grade_record(record, line_no: int) -> dict:
         report = grade(reply, Context.from_dict(context))
     except (ValueError, TypeError, ContextError) as e:
         return {"id": rid, "line": line_no, "error": str(e)}
-    return {"id": rid, **report.to_dict()}
+    out = {"id": rid, **report.to_dict()}
+    if explain:
+        out["reading"] = report.reading
+    return out
 
 
 def check_types(record: dict, context: dict) -> None:
@@ -88,23 +92,16 @@ def _progress(items, total):
     return items
 
 
+CHUNK = 64   # lines handed to a worker process at a time
+
+
 def grade_line(numbered: tuple, explain: bool = False):
     """Grade one raw input line (line number, bytes) into its output record; None for a blank line."""
     line_no, line = numbered
     if not line.strip():
         return None
     record, error = _parse(line, line_no)
-    out = error or grade_record(record, line_no)
-    if explain and "error" not in out:
-        out["reading"] = grade(record["reply"], _context_of(record)).reading
-    return out
-
-
-def _context_of(record: dict) -> Context:
-    context = dict(record.get("context") or {})
-    if record.get("customer") and "customer_line" not in context:
-        context["customer_line"] = record["customer"]
-    return Context.from_dict(context)
+    return error or grade_record(record, line_no, explain)
 
 
 def _graded(numbered: list, jobs: int, explain: bool):
@@ -124,8 +121,6 @@ def _closing(pool, results):
     finally:
         pool.shutdown()
 
-
-CHUNK = 64
 
 
 def _batch(input_file, output_file, jobs: int = 1, explain: bool = False) -> int:

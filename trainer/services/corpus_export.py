@@ -31,11 +31,11 @@ def reviewed_turns() -> list:
 
 
 def _anonymise(text: str, persona: dict) -> str:
-    """The text with the persona's names replaced (longest first, so 王建国 goes before 王)."""
-    names = [str(persona.get(k) or "") for k in ("name", "address", "surname", "given")]
-    for name in sorted({n for n in names if len(n) >= 2 or n in names[2:3]}, key=len, reverse=True):
-        if name:
-            text = text.replace(name, "客户" if len(name) > 1 else "某")
+    """The text with the persona's names replaced: full name and address first, then the
+    surname alone (so 王建国 and 王先生 go before 王)."""
+    names = {str(persona.get(k) or "") for k in ("name", "address", "surname")} - {""}
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "客户" if len(name) > 1 else "某")
     return text
 
 
