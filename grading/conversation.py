@@ -15,6 +15,7 @@ import yaml
 
 from grading.features import text_features
 from grading.learned import model
+from grading.loader import SAFE_LOADER
 
 FILE = Path(__file__).parent / "conversation.yml"
 LEGITIMATE = "legitimate"
@@ -70,7 +71,7 @@ class StanceReading:
 @lru_cache(maxsize=1)
 def catalogue() -> tuple:
     """(request types by id, stances by id) from conversation.yml."""
-    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    data = yaml.load(FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     requests = {k: RequestType(id=k, title=v["title"], category=v.get("category"),
                                message=v.get("message", ""), source=v.get("source", ""),
                                cues=tuple(re.compile(c) for c in v.get("cues") or ()),

@@ -170,7 +170,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
     feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
     stance = read_stance(doc.reading.text, request, feats)
     if doc.reading.text.strip():
-        findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings)
+        findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)
     return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
             "request_cue": request.cue, "request_cues": list(request.model_cues),
             "request_carried": request.carried,

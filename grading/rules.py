@@ -78,9 +78,19 @@ def _absent(anchor, doc) -> bool:
     return anchor is not None and anchor.isdisjoint(doc.chars)
 
 
+class _Parts(tuple):
+    """A rule's patterns, each with its anchor, and the union of all anchors (None if any part
+    has none): a reply lacking every one of them skips the whole rule at one set test."""
+    anchor = None
+
+
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
-    return tuple((re.compile(p), anchor_chars(p)) for p in patterns)
+    parts = _Parts((re.compile(p), anchor_chars(p)) for p in patterns)
+    anchors = [a for _, a in parts]
+    if anchors and all(a is not None for a in anchors):
+        parts.anchor = frozenset().union(*anchors)
+    return parts
 
 
 def _on_words(m, doc) -> bool:
@@ -101,10 +111,14 @@ def _not_negated_inside_word(m, doc) -> bool:
 def _matches(parts, doc, whole_words: bool = True) -> list:
     """Non-overlapping matches of any part, leftmost first, longest first at one position;
     forbidden phrases must sit on word boundaries, good moves must not be negated inside a word."""
+    anchor = getattr(parts, "anchor", None)
+    if anchor is not None and anchor.isdisjoint(doc.chars):
+        return []
     text = doc.reading.text
     keep = _on_words if whole_words else _not_negated_inside_word
-    found = [m for rx, anchor in parts if not _absent(anchor, doc) for m in rx.finditer(text)
-             if not doc.bounds or keep(m, doc)]
+    chars, bounds = doc.chars, doc.bounds
+    found = [m for rx, anchor in parts if anchor is None or not anchor.isdisjoint(chars)
+             for m in rx.finditer(text) if not bounds or keep(m, doc)]
     found.sort(key=lambda m: (m.start(), -m.end()))
     return found
 

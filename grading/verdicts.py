@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
 
 from grading.conversation import RequestReading, StanceReading
 from grading.features import pair_features
@@ -53,31 +56,46 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category,
                       moves=frozenset()) -> list:
     """What the combiner weighs for one category: the rules' word, the model's, the request's,
     and how the reply stands (a refusal that names the forbidden thing is not the thing)."""
+    return list(zip(combiner_names(cat), _values(cat, rule_fired, probs, request_category,
+                                                 _stance_logits(stance), moves)))
+
+
+@lru_cache(maxsize=None)
+def combiner_names(cat: str) -> tuple:
+    """The names of the combiner's features for one category, in the order of their values.
+    Per-category copies let the combiner trust a precise rule (leak) more than a loose one."""
+    return (f"cat:{cat}", "rule", "p_cat", "p_any", "request", "request*p_any", "rule*p_any",
+            "rule*p_cat", "request*p_cat", f"rule|{cat}", f"p_cat|{cat}", f"request*p_any|{cat}",
+            "top*p_any", f"top*p_any|{cat}", "refusing", "complying", "rule*refusing", "holding",
+            f"holding|{cat}", "refuse_move", "rule*unasked", f"rule*unasked|{cat}")
+
+
+def _stance_logits(stance: dict) -> tuple:
+    return (_logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0)),
+            _logit(stance.get("complies", 0.0) + stance.get("defers", 0.0)))
+
+
+def _values(cat, rule_fired, probs, request_category, stance_logits, moves, top=None) -> list:
     p_c = _logit(probs.get(cat, 0.0))
     p_any = _logit(probs.get("any", 0.0))
     req = request_category == cat
+    rule = float(rule_fired)
     # When the request was misread, the likeliest category still carries the any-violation score.
-    top = cat == max((c for c in probs if c != "any"), key=probs.get, default=None)
-    # Per-category copies let the combiner trust a precise rule (leak) more than a loose one.
-    return [f"cat:{cat}", ("rule", float(rule_fired)), ("p_cat", p_c), ("p_any", p_any),
-            ("request", float(req)), ("request*p_any", req * p_any), ("rule*p_any", rule_fired * p_any),
-            ("rule*p_cat", rule_fired * p_c), ("request*p_cat", req * p_c),
-            (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any),
-            # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
-            # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
-            ("top*p_any", top * p_any), (f"top*p_any|{cat}", top * p_any),
-            ("refusing", _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
-            ("complying", _logit(stance.get("complies", 0.0) + stance.get("defers", 0.0))),
-            ("rule*refusing", rule_fired * _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
-            ("holding", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
-            (f"holding|{cat}", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
-            ("refuse_move", float(any(m.startswith("refuse_") for m in moves))),
-            ("rule*unasked", rule_fired * (request_category is None)),
-            (f"rule*unasked|{cat}", rule_fired * (request_category is None))]
+    if top is None:
+        top = max((c for c in probs if c != "any"), key=probs.get, default=None)
+    top_any = (cat == top) * p_any
+    refusing, complying = stance_logits
+    holding = float(bool(HOLDING_MOVES.get(cat, set()) & moves))
+    # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
+    # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
+    unasked = rule * (request_category is None)
+    return [1.0, rule, p_c, p_any, float(req), req * p_any, rule * p_any, rule * p_c, req * p_c,
+            rule, p_c, req * p_any, top_any, top_any, refusing, complying, rule * refusing,
+            holding, holding, float(any(m.startswith("refuse_") for m in moves)), unasked, unasked]
 
 
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
-           findings: list) -> list:
+           findings: list, feats=()) -> list:
     """The red lines of a reply, rules and model together (the combiner, trained on the corpus):
     a rule's red line the combiner finds innocent in context becomes a warning for a coach to
     review; a category it finds crossed without a rule gets a finding of its own."""
@@ -88,8 +106,10 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                  and not f.rule.startswith("step.")}
     cats = [c for c in probs if c != "any"]
     moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
-    verdict = {c: _score(comb, combiner_features(c, c in rule_cats, probs, request.type.category,
-                                                 stance.probs, moves)) for c in cats}
+    stance_logits = _stance_logits(stance.probs)
+    top = max(cats, key=probs.get, default=None)
+    verdict = {c: _score(comb, c, _values(c, c in rule_cats, probs, request.type.category,
+                                          stance_logits, moves, top)) for c in cats}
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
@@ -110,16 +130,26 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         alone = cat != request.type.category
         if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor):
-            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None))
+            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,
+                                feats))
             have.add(cat)
     return out
 
 
-def _score(comb, feats) -> float:
-    z = float(comb.bias[0])
-    for f in feats:
-        z += comb.weight(f) if isinstance(f, str) else comb.weight(f[0]) * f[1]
+def _score(comb, cat: str, values: list) -> float:
+    z = float(comb.bias[0]) + float(_weights(comb, cat) @ np.asarray(values))
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_WEIGHTS = {}
+
+
+def _weights(comb, cat: str) -> np.ndarray:
+    """The combiner's weight for each of a category's feature names (looked up once)."""
+    key = (id(comb), cat)
+    if key not in _WEIGHTS:
+        _WEIGHTS[key] = np.array([comb.weight(n) for n in combiner_names(cat)])
+    return _WEIGHTS[key]
 
 
 def _logit(p: float) -> float:
@@ -127,11 +157,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _finding(doc, cat: str, p: float, request) -> Finding:
-    start, end = _best_clause(doc, cat, request.type.id if request else "legitimate")
+def _finding(doc, cat: str, p: float, request, feats) -> Finding:
     m = model("redline")
-    cues = tuple(f for f, _ in m.cues(pair_features(doc.reading.text, doc.context.kind,
-                                                   request.type.id if request else "legitimate"), cat, 5))
+    strongest = m.cues(feats, cat, 30)
+    start, end = _best_clause(doc, strongest)
+    cues = tuple(f for f, _ in strongest[:5])
     if request is not None:
         rule, message, source = f"conversation.{request.type.id}", request.type.message, request.type.source
     else:
@@ -143,14 +173,23 @@ def _finding(doc, cat: str, p: float, request) -> Finding:
                    confidence=p, suggestion=_suggestion(request))
 
 
-def _best_clause(doc, cat: str, request_id: str) -> tuple:
-    """The clause the model finds most like the violation (the whole reply if it has one clause)."""
-    m = model("redline")
-    text, kind = doc.reading.text, doc.context.kind
+def _surface(feature: str) -> str:
+    """The words a feature stands for in the reply ("r:offers_gift|b:收_着" -> "收着")."""
+    feature = feature.rsplit("|", 1)[-1]
+    kind, _, body = feature.partition(":")
+    return body.replace("_", "") if kind in ("w", "b", "c") else ""
+
+
+def _best_clause(doc, strongest: list) -> tuple:
+    """The clause holding most of the model's weight for the category (its strongest cues);
+    the whole reply when it is one clause."""
+    text = doc.reading.text
     clauses = [c for c in doc.reading.clauses if text[c.start:c.end].strip()]
     if len(clauses) <= 1:
         return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
-    best = max(clauses, key=lambda c: m.predict(pair_features(text[c.start:c.end], kind, request_id))[cat])
+    cues = [(_surface(f), w) for f, w in strongest]
+    cues = [(s, w) for s, w in cues if s]
+    best = max(clauses, key=lambda c: (sum(w for s, w in cues if s in text[c.start:c.end]), c.end - c.start))
     return best.start, best.end
 
 
