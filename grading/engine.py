@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from dataclasses import replace
 
 from grading import detectors, scoring, verdicts
 from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
@@ -45,6 +46,10 @@ def _satisfied(group: str, moves: set) -> bool:
 def _first_pos(group: str, findings) -> int:
     names = set(group.split("|"))
     return min((f.start for f in findings if f.level == "good" and f.move in names), default=-1)
+
+
+# A reply that sells: recommends, finds a product suitable, or invites the purchase.
+_PITCH = re.compile(r"推荐|适合您|很适合|可以(买|配置|考虑)|(买|配置|认购|申购)(这款|这个|一点|一些)|值得")
 
 
 def _requirements(ctx: Context, profile: dict, text: str):
@@ -100,6 +105,10 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     moves = {f.move for f in findings if f.level == "good"}
 
     flags = _flags(text, ctx, profile, customer, findings)
+    if "echo" in flags or "keyword_gaming" in flags:
+        findings[:] = [_parrot_warning(f) if f.level == "red_line" and not f.rule.startswith("step.")
+                       and detectors.parroted(to_simplified(f.text), text, customer) else f
+                       for f in findings]
     groups = list(ctx.expected_moves or profile["moves"])
     done = [g for g in groups if _satisfied(g, moves)]
     positions = [_first_pos(g, findings) for g in done]
@@ -121,9 +130,15 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     red = any(f.level == "red_line" for f in findings)
     levels = model("levels") if learned_levels and text.strip() else None
     if levels is not None:
-        predicted = levels.predict(feats)
+        predicted = scoring.straighten(levels.predict(feats), levels.meta.get("line", {}))
         reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
         caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking)
+        # The rubric's level 2: a key disclosure missing — where a scenario step says this turn owes
+        # it, or "a product pitched with no risk statement at all". (Elsewhere the rules expect
+        # disclosures trainers do not, so the blend decides.)
+        if missing_key and (ctx.expected_moves or (ctx.kind == "product_sale" and _PITCH.search(text)
+                                                   and any("risk_disclosure" in g for g in missing_key))):
+            caps["compliance"] = min(caps["compliance"], 59)
         scores = scoring.blend(scores, predicted, levels.meta.get("blend", {}), red, caps)
     scores = scoring.clamp(scoring.apply_flags(scores, flags))
     total = scoring.total(scores, red, bool(flags))
@@ -133,6 +148,12 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
                     missing_moves=missing, flags=flags, reading=reading)
     report.feedback = feedback(report, by_move)
     return report
+
+
+def _parrot_warning(f: Finding) -> Finding:
+    """A red line found in words copied from the customer, in a reply written to game the
+    grader: the trainee agreed to nothing; the reply is marked for what it is (gaming)."""
+    return replace(f, level="warning", message=f.message + "（这几个字是照抄客户的原话，未计红线；整条回复按凑关键词处理）")
 
 
 _TITLES = "先生|女士|阿姨|叔叔|叔|大爷|奶奶|爷爷|大姐|姐|大哥|哥|老师|总|老板|师傅|经理"

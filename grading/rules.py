@@ -168,6 +168,8 @@ class PhraseRule(Rule):
         clause = r.clause_at(m.start())
         if self._sentence and self._sentence.search(text, clause.start, sentence.end):
             return True
+        if self.exempt_subject == "within_level":
+            return _names_a_level_within(text[sentence.start:sentence.end], doc.context.customer_risk)
         if self.exempt_subject:
             return self._about_exempt_subject(doc, text[sentence.start:m.start()] + text[m.end():sentence.end])
         return False
@@ -195,6 +197,14 @@ class PhraseRule(Rule):
             out.append(self.finding(doc, m.start(), m.end()))
             last_end = m.end()
         return out
+
+
+def _names_a_level_within(sentence: str, customer_risk) -> bool:
+    """Does the sentence speak of a product of a risk level the customer may buy ("推荐这款R3固收+"
+    to a C3 customer), and of none above it? Then it is not the unsuitable product of the situation."""
+    levels = [int(x) for x in re.findall(r"(?<![a-z])p?r([1-5])(?!\d)", sentence.lower())]
+    own = re.fullmatch(r"[cC]([1-5])", customer_risk or "")
+    return bool(levels and own) and max(levels) <= int(own.group(1))
 
 
 @dataclass
