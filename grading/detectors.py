@@ -20,7 +20,12 @@ _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|�
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
                  "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
 _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
-                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化")
+                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化|"
+                    r"了解一下|欢迎(您)?(办理|咨询|随时|选购|体验)|一揽子|(也|新|刚)推出|费率优惠|免费办|年金险|分红(型)?险|"
+                    r"利率也很|很有竞争力|业绩亮眼|[九八七]五?折")
+# Words that acknowledge without answering: a restatement followed by these is still an echo.
+_NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|收到您的(情况|问题|诉求)|您的(诉求|问题|情况)|"
+                         r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)")
 
 
 @lru_cache(maxsize=2048)
@@ -65,7 +70,7 @@ _PERSON = re.compile(r"[我你您咱]")
 def is_echo(text: str, customer: str) -> bool:
     """Mostly the customer's own words handed back, with little added: "我"/"你" turned into
     "您" and courtesy formulas tacked on do not make them the trainee's own."""
-    mine = cjk_bigrams(_PERSON.sub("您", text))
+    mine = cjk_bigrams(_PERSON.sub("您", _NON_ANSWER.sub("，", text)))
     if not mine or not customer:
         return False
     theirs = cjk_bigrams(_PERSON.sub("您", customer))
