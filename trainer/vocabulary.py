@@ -1,6 +1,14 @@
 """Words the pages show from data (roles, modes, levels, bands, outcomes, kinds), marked here so
-the translation catalogue has them; templates translate them with _(value)."""
-from flask_babel import lazy_gettext as _l
+the translation catalogue has them; templates translate them with _(value). The grader's own
+text (findings, feedback, red-line categories) comes in both languages; the helpers at the end
+pick the one the UI speaks."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask_babel import get_locale, lazy_gettext as _l
+
+from grading.feedback import DIMENSION_NAMES_EN, category_name
 
 WORDS = [
     _l("trainee"), _l("coach"), _l("admin"),
@@ -19,3 +27,51 @@ WORDS = [
     _l("The request could not be processed"), _l("Too many requests"), _l("Internal server error"),
     _l("The form expired or is missing its security token; reload the page and try again"),
 ]
+
+
+def _english() -> bool:
+    return str(get_locale() or "zh") == "en"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    from grading.loader import load_packs
+    return {r.id: r for r in load_packs()}
+
+
+def said(finding: dict, key: str = "message") -> str:
+    """A stored finding's message (or suggestion) in the UI language. A finding graded before the
+    grader spoke English takes its rule's English when the Chinese is still the rule's own."""
+    text = finding.get(key) or ""
+    if not _english():
+        return text
+    if finding.get(f"{key}_en"):
+        return finding[f"{key}_en"]
+    rule = _rules().get(finding.get("rule", ""))
+    if rule is not None and text == getattr(rule, key) and getattr(rule, f"{key}_en"):
+        return getattr(rule, f"{key}_en")
+    return text
+
+
+def feedback_points(report: dict) -> list:
+    """A stored report's feedback points in the UI language (Chinese when no English was stored)."""
+    if _english() and report.get("feedback_en"):
+        return report["feedback_en"]
+    return report.get("feedback") or []
+
+
+def category_label(category: str) -> str:
+    """A red-line category's name in the UI language."""
+    return category_name(category, "en" if _english() else "zh")
+
+
+def dimension_label(dimension: str) -> str:
+    """A dimension's name in the UI language: "Compliance" in English, 合规 in Chinese."""
+    from trainer.filters import DIMENSION_LABELS
+    if _english():
+        return DIMENSION_NAMES_EN.get(dimension, dimension)
+    return str(DIMENSION_LABELS.get(dimension, dimension))
+
+
+HELPERS = {"said": said, "feedback_points": feedback_points, "category_label": category_label,
+           "dimension_label": dimension_label}
