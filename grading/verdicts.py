@@ -185,5 +185,4 @@ def _suggestion_en(request) -> str:
     if request is None:
         return "Take this sentence out; explain the rules and the risks honestly and offer a compliant way forward."
     what = request.type.title_en or request.type.title
-    return (f"The customer's request is \"{what}\": refuse it clearly, explain the rule, "
-            "then offer a compliant alternative.")
+    return f"{what}: refuse it clearly, explain the rule, then offer a compliant alternative."

@@ -99,6 +99,15 @@ def test_feedback_in_english_makes_the_same_points():
     assert report.to_dict()["feedback"] == report.feedback     # the Chinese stays where it was
 
 
+def test_a_request_the_reply_went_along_with_is_explained_in_english():
+    line = "我不会用手机银行，密码告诉你，你帮我操作一下。"
+    report = grade("没问题，包在我身上。", Context(kind="general", customer_line=line))
+    red = [f for f in report.red_lines if f.rule == "conversation.wants_staff_operation"]
+    request = catalogue()[0]["wants_staff_operation"]
+    assert red and red[0].message_en == request.message_en
+    assert red[0].suggestion_en.startswith(request.title_en + ": refuse it clearly")
+
+
 def test_jargon_names_its_term_in_english():
     report = grade("您这笔要走LPR加点，我们看DTI。", Context(kind="loan_rejection"))
     jargon = [f for f in report.findings if f.rule == "etiquette.Jargon"]
