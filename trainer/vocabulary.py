@@ -34,23 +34,31 @@ def _english() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def _english_of() -> dict:
+    """(finding's rule id, its Chinese text) -> the English, for every text the grader writes
+    the same way each time: the rules', the requests' and the model's categories'."""
+    from grading.conversation import catalogue
     from grading.loader import load_packs
-    return {r.id: r for r in load_packs()}
+    from grading.verdicts import CATEGORY_MESSAGES, CATEGORY_MESSAGES_EN
+    out = {}
+    for r in load_packs():
+        out[(r.id, r.message)] = r.message_en
+        if r.suggestion:
+            out[(r.id, r.suggestion)] = r.suggestion_en
+    for request in catalogue()[0].values():
+        out[(f"conversation.{request.id}", request.message)] = request.message_en
+    for cat, message in CATEGORY_MESSAGES.items():
+        out[(f"model.{cat}", message)] = CATEGORY_MESSAGES_EN[cat]
+    return out
 
 
 def said(finding: dict, key: str = "message") -> str:
     """A stored finding's message (or suggestion) in the UI language. A finding graded before the
-    grader spoke English takes its rule's English when the Chinese is still the rule's own."""
+    grader spoke English takes the English of its text when the grader always words it so."""
     text = finding.get(key) or ""
     if not _english():
         return text
-    if finding.get(f"{key}_en"):
-        return finding[f"{key}_en"]
-    rule = _rules().get(finding.get("rule", ""))
-    if rule is not None and text == getattr(rule, key) and getattr(rule, f"{key}_en"):
-        return getattr(rule, f"{key}_en")
-    return text
+    return finding.get(f"{key}_en") or _english_of().get((finding.get("rule", ""), text)) or text
 
 
 def feedback_points(report: dict) -> list:
