@@ -23,7 +23,7 @@ def between(page: str, start: str, end: str) -> str:
 
 def spans(page: str, css_class: str) -> list:
     """The text of every span with this class."""
-    return [htmllib.unescape(t) for t in re.findall(rf'<span class="{css_class}">([^<]*)</span>', page)]
+    return [htmllib.unescape(t) for t in re.findall(rf'<span class="(?:[^"]* )?{css_class}">([^<]*)</span>', page)]
 
 
 @pytest.fixture
