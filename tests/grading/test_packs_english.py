@@ -12,8 +12,9 @@ from grading.model import RED_LINE_CATEGORIES
 from grading.verdicts import CATEGORY_MESSAGES_EN
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# Chinese that English text may keep: a quoted word the rule is about ("您"), a 「term」.
-QUOTED = re.compile(r"[\"“「][^\"”」]*[\"”」]")
+# Chinese that English text may keep: a quoted word the rule is about ("您"), a 「term」, the
+# name of a regulation (《反洗钱法》, glossed in English beside it).
+QUOTED = re.compile(r"[\"“「《][^\"”」》]*[\"”」》]")
 
 
 def untranslated(rules) -> list:
