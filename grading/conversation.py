@@ -31,6 +31,8 @@ class RequestType:
     source: str = ""
     cues: tuple = ()
     examples: tuple = ()
+    title_en: str = ""       # the title in English, for an English UI
+    message_en: str = ""     # the message in English
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Stance:
     complies_with_request: bool
     cues: tuple = ()
     examples: tuple = ()
+    title_en: str = ""       # the title in English, for an English UI
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,12 @@ def catalogue() -> tuple:
     requests = {k: RequestType(id=k, title=v["title"], category=v.get("category"),
                                message=v.get("message", ""), source=v.get("source", ""),
                                cues=tuple(re.compile(c) for c in v.get("cues") or ()),
-                               examples=tuple(v.get("examples") or ()))
+                               examples=tuple(v.get("examples") or ()),
+                               title_en=v.get("title_en", ""), message_en=v.get("message_en", ""))
                 for k, v in data["requests"].items()}
     stances = {k: Stance(id=k, title=v["title"], complies_with_request=bool(v["complies_with_request"]),
                          cues=tuple(re.compile(c) for c in v.get("cues") or ()),
-                         examples=tuple(v.get("examples") or ()))
+                         examples=tuple(v.get("examples") or ()), title_en=v.get("title_en", ""))
                for k, v in data["stances"].items()}
     return requests, stances
 

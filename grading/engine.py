@@ -30,13 +30,21 @@ def _rules():
 
 
 @lru_cache(maxsize=256)
-def _forbidden_rule(pattern: str, message: str, category, dimension: str) -> PhraseRule:
+def _forbidden_rule(pattern: str, message: str, category, dimension: str, message_en: str = "") -> PhraseRule:
     # A scenario author's or caller's regex: run with bounded work (UnsafePattern if it cannot be)
     from grading.safe_regex import BoundedPhraseRule
     level = "red_line" if category else "warning"
     return BoundedPhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
                              category=category, penalty=25, cap=45 if not category else None,
-                             patterns=(pattern_to_simplified(pattern),))
+                             patterns=(pattern_to_simplified(pattern),),
+                             message_en=message_en or step_message_en(category))
+
+
+def step_message_en(category) -> str:
+    """English for a scenario step's forbidden item written only in Chinese: what its category means."""
+    if category in verdicts.CATEGORY_MESSAGES_EN:
+        return f"{verdicts.CATEGORY_MESSAGES_EN[category]} (forbidden at this step of the scenario)"
+    return "This step of the scenario asks you not to say this"
 
 
 def _satisfied(group: str, moves: set) -> bool:
@@ -86,7 +94,8 @@ def read(reply: str, ctx: Context) -> tuple:
         if rule.applies(ctx):
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
-        findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension).find(doc))
+        findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension,
+                                        item.message_en).find(doc))
     return doc, findings
 
 
@@ -147,6 +156,7 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
                     missing_moves=missing, flags=flags, reading=reading)
     report.feedback = feedback(report, by_move)
+    report.feedback_en = feedback(report, by_move, lang="en")
     return report
 
 
@@ -175,7 +185,9 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
         if f.move == "named_address" and not to_simplified(f.text).startswith(surname):
             f = Finding(rule="etiquette.WrongName", dimension="etiquette", level="warning",
                         message=f"称呼错了客户的姓：客户姓{ctx.customer_surname}", start=f.start, end=f.end,
-                        text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”")
+                        text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”",
+                        message_en=f"Wrong surname: the customer's surname is {ctx.customer_surname}",
+                        suggestion_en=f"Check the customer's surname and say “{ctx.customer_surname}先生/女士”")
         out.append(f)
     return out
 

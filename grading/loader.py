@@ -14,7 +14,7 @@ PACKS = Path(__file__).parent / "packs"
 KINDS_FILE = Path(__file__).parent / "kinds.yml"
 
 COMMON_KEYS = {"type", "message", "suggestion", "level", "category", "source", "kinds", "when",
-               "penalty", "cap", "examples", "description"}
+               "penalty", "cap", "examples", "description", "message_en", "suggestion_en"}
 TYPE_KEYS = {
     "phrase": {"patterns", "negation", "quotation", "refusal_only", "exempt_subject",
                "unless_after", "unless_sentence", "window"},

@@ -38,6 +38,8 @@ class Rule:
     cap: int | None = None
     examples: dict = field(default_factory=dict)
     description: str = ""
+    message_en: str = ""      # the message in English (a test requires it of every rule)
+    suggestion_en: str = ""   # the suggestion in English
 
     def applies(self, ctx) -> bool:
         """Does this rule apply in the given context (kind and `when` conditions)?"""
@@ -62,6 +64,8 @@ class Rule:
                        message=extra.pop("message", self.message), start=o_start, end=o_end,
                        text=doc.norm.original[o_start:o_end],
                        suggestion=extra.pop("suggestion", self.suggestion),
+                       message_en=extra.pop("message_en", self.message_en),
+                       suggestion_en=extra.pop("suggestion_en", self.suggestion_en),
                        category=self.category, source=self.source, **extra)
 
     def find(self, doc: Doc) -> list:  # pragma: no cover - every type overrides it
@@ -257,7 +261,9 @@ class JargonRule(Rule):
             seen.add(term)
             out.append(self.finding(doc, m.start(), m.end(),
                                     message=f"{self.message}「{m.group(0)}」",
-                                    suggestion=f"换成客户听得懂的话：{plain}"))
+                                    suggestion=f"换成客户听得懂的话：{plain}",
+                                    message_en=f"{self.message_en}: 「{m.group(0)}」",
+                                    suggestion_en=f"Say it in words the customer knows: {plain}"))
         return out
 
 

@@ -32,6 +32,23 @@ CATEGORY_MESSAGES = {
     "tying": "把贷款或服务与购买产品捆绑",
     "private_dealing": "代客签字操作、私下经手客户资金或飞单",
 }
+CATEGORY_MESSAGES_EN = {
+    "guarantee": "Promised or implied that the capital or the return is safe",
+    "suitability": "Recommended or sold a product above the customer's risk level, or steered the risk assessment",
+    "disclosure": "Let the customer skip the risk disclosure, the dual recording or the terms",
+    "falsify": "Coached the customer to dress up documents, fake bank statements or invent a loan purpose",
+    "guarantee_approval": "Promised that the loan will be approved",
+    "favoritism": "Used connections, a word with someone or a special channel to get an approval",
+    "gift": "Accepted, or agreed to accept, a gift, red envelope or favour from the customer",
+    "leak": "Told someone else about a customer's account or information",
+    "aml_structuring": "Helped the customer split or route transactions to avoid reporting",
+    "aml_tipoff": "Told the customer about a suspicious-transaction report or monitoring",
+    "tying": "Tied the loan or service to buying a product",
+    "private_dealing": "Signed or operated for the customer, handled their money privately, or sold an off-book product",
+}
+# Added to the English message of a rule's red line the combiner finds innocent in context.
+DOWNGRADED_EN = (" (read in context this looks like a refusal, a correction or an honest explanation: "
+                 "not counted as a red line; a coach should review it)")
 
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
@@ -116,7 +133,8 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
         if f.level == "red_line" and f.category in verdict and verdict[f.category] < theta \
                 and not f.rule.startswith("step."):
             f = replace(f, level="warning", confidence=verdict[f.category],
-                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）")
+                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）",
+                        message_en=f.message_en + DOWNGRADED_EN if f.message_en else "")
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
     ctx = doc.context
@@ -164,13 +182,16 @@ def _finding(doc, cat: str, p: float, request, feats) -> Finding:
     cues = tuple(f for f, _ in strongest[:5])
     if request is not None:
         rule, message, source = f"conversation.{request.type.id}", request.type.message, request.type.source
+        message_en = request.type.message_en
     else:
         rule, message, source = f"model.{cat}", CATEGORY_MESSAGES.get(cat, cat), ""
+        message_en = CATEGORY_MESSAGES_EN.get(cat, "")
     o_start, o_end = doc.norm.span(start, end)
     return Finding(rule=rule, dimension="compliance", level="red_line", message=message,
                    start=o_start, end=o_end, text=doc.norm.original[o_start:o_end], category=cat,
                    source=source, request=request.type.id if request else None, cues=cues,
-                   confidence=p, suggestion=_suggestion(request))
+                   confidence=p, suggestion=_suggestion(request), message_en=message_en,
+                   suggestion_en=_suggestion_en(request))
 
 
 def _surface(feature: str) -> str:
@@ -197,3 +218,10 @@ def _suggestion(request) -> str:
     if request is None:
         return "删掉这句；如实说明规则和风险，给客户合规的办法。"
     return f"客户的诉求是「{request.type.title}」：要明确拒绝，说明规定，再给合规的替代办法。"
+
+
+def _suggestion_en(request) -> str:
+    if request is None:
+        return "Take this sentence out; explain the rules and the risks honestly and offer a compliant way forward."
+    what = request.type.title_en or request.type.title
+    return f"{what}: refuse it clearly, explain the rule, then offer a compliant alternative."

@@ -7,8 +7,14 @@ from html import escape
 from markupsafe import Markup
 
 
+def _text_width(text: str, font_size: float = 11) -> float:
+    """About how wide a label is drawn: a Chinese character is a full em, Latin about 0.62 em."""
+    return sum(font_size if ord(ch) > 0x2e80 else 0.62 * font_size for ch in text)
+
+
 def radar(scores: dict, labels: dict, size: int = 300) -> Markup:
-    """A four-axis radar of 0–100 scores, with the labels and values written on it."""
+    """A four-axis radar of 0–100 scores, with the labels and values written on it; the drawing
+    area grows sideways to hold the labels, so long ones ("Compliance 合规 85") are not cut off."""
     c, r = size / 2, size / 2 - 70
     axes = list(scores)
     def point(i, value):
@@ -20,13 +26,20 @@ def radar(scores: dict, labels: dict, size: int = 300) -> Markup:
     spokes = "".join(f'<line x1="{c}" y1="{c}" x2="{point(i, 100)[0]:.1f}" y2="{point(i, 100)[1]:.1f}" class="spoke"/>'
                      for i in range(len(axes)))
     shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, scores[a]) for i, a in enumerate(axes)))
-    text = ""
+    text, left, right = "", 0.0, float(size)
     for i, a in enumerate(axes):
         x, y = point(i, 112)
         anchor = "middle" if abs(x - c) < 5 else ("start" if x > c else "end")
+        label = f"{labels.get(a, a)} {int(scores[a])}"
+        width = _text_width(label)
+        start = {"middle": x - width / 2, "start": x, "end": x - width}[anchor]
+        left, right = min(left, start - 6), max(right, start + width + 6)
         text += (f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="axis">'
-                 f'{escape(labels.get(a, a))} {int(scores[a])}</text>')
-    return Markup(f'<svg class="radar" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+                 f'{escape(label)}</text>')
+    # Widen the box symmetrically, so the chart stays centred; it scales to its column's width
+    # (an inline style could cap it, but the CSP forbids inline styles).
+    pad = max(-left, right - size)
+    return Markup(f'<svg class="radar" viewBox="{-pad:.0f} 0 {size + 2 * pad:.0f} {size}" width="100%" '
                   f'role="img" aria-label="radar">{rings}{spokes}<polygon points="{shape}" class="area"/>{text}</svg>')
 
 

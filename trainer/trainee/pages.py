@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from trainer import charts
-from trainer.filters import DIMENSION_LABELS
 from trainer.models import DIMENSIONS, Attempt
 from trainer.services import library
 from trainer.services.attempts import effective_scores
+from trainer.vocabulary import dimension_label
 
 
 def attempt_view(attempt: Attempt) -> dict:
@@ -26,7 +26,7 @@ def attempt_view(attempt: Attempt) -> dict:
                       "scores": effective_scores(t) if report else {}})
     ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
     scores = attempt.scores
-    labels = {d: str(DIMENSION_LABELS[d]) for d in DIMENSIONS}
+    labels = {d: dimension_label(d) for d in DIMENSIONS}
     return {"attempt": attempt, "scenario": scenario, "persona": persona, "turns": turns,
             "counted": [x for x in turns if not x["turn"].superseded and x["report"]],
             "ending": ending, "radar": charts.radar(scores, labels) if scores else None,
