@@ -48,8 +48,10 @@ def _local_stamp(text: str) -> str:
 
 
 def _scores(scores: dict) -> str:
+    """Scores in rubric order (the stored JSON has its keys sorted), with the dimensions' labels."""
     from trainer.filters import DIMENSION_LABELS
-    return ", ".join(f"{DIMENSION_LABELS[d] if d in DIMENSION_LABELS else d} {v}" for d, v in scores.items())
+    order = [d for d in DIMENSION_LABELS if d in scores] + [d for d in scores if d not in DIMENSION_LABELS]
+    return ", ".join(f"{DIMENSION_LABELS.get(d, d)} {scores[d]}" for d in order)
 
 
 def _from_dict(action: str, d: dict) -> str:
