@@ -160,6 +160,7 @@ class Turn(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempt: Mapped[Attempt] = relationship(back_populates="turns")
     overrides: Mapped[list["GradeOverride"]] = relationship(back_populates="turn", order_by="GradeOverride.id")
+    confirmations: Mapped[list["TurnConfirmation"]] = relationship(order_by="TurnConfirmation.id", viewonly=True)
 
     @property
     def report(self) -> dict:
@@ -192,6 +193,7 @@ class TurnConfirmation(db.Model):
     # The scores the coach agreed with (the machine's, or the latest override's at that moment).
     scores_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    coach: Mapped[User] = relationship()
 
     @property
     def scores(self) -> dict:
