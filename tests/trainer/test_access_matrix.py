@@ -68,6 +68,7 @@ ACCESS = {
     "coach.export": A_COACH,
     "coach.attempt": A_COACH,
     "coach.override": A_COACH,
+    "coach.confirm": A_COACH,
     "api.grade": LOGGED_IN,
     "api.scenarios": LOGGED_IN,
     "api.start": LOGGED_IN,

@@ -178,7 +178,7 @@ def test_the_audit_log_reads_in_the_ui_language_local_time_and_filters_by_accoun
     db.session.commit()
     zh = text(admin.client.get("/admin/audit?lang=zh&user=amy"))
     assert "2026-11-30 09:05:00" in zh and "Asia/Shanghai" in zh    # +8 hours
-    assert "撤销 API 令牌" in zh and "2 个令牌：由管理员撤销" in zh
+    assert "吊销 API 令牌" in zh and "2 个令牌：由管理员吊销" in zh
     assert "{" not in re.search(r'<tbody>.*</tbody>', zh, re.S).group(0)   # no raw JSON
     en = text(admin.client.get("/admin/audit?lang=en&user=amy"))
     assert "API tokens revoked" in en and "2 tokens: revoked by an admin" in en
