@@ -62,14 +62,20 @@ def _legend(items: list, x0: float, y0: float, width: float) -> tuple:
         span = 16 + text_width(label) + 18
         if x > x0 and x + span > x0 + width:
             x, y = x0, y + 18
-        svg += (f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" class="key {css}"/>'
-                f'<text x="{x + 16:.1f}" y="{y + 10:.1f}" class="legend">{escape(str(label))}</text>')
+        key = (f'<line x1="{x:.1f}" x2="{x + 12:.1f}" y1="{y + 6:.1f}" y2="{y + 6:.1f}" class="{css}"/>'
+               if css == "mark" else f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" class="key {css}"/>')
+        svg += f'{key}<text x="{x + 16:.1f}" y="{y + 10:.1f}" class="legend">{escape(str(label))}</text>'
+
         x += span
     return svg, (y - y0) + 18 if items else 0
 
 
-def _date_ticks(start, end, count: int = 6) -> list:
-    """Up to `count` evenly spaced moments from start to end (one when they are the same)."""
+def _date_ticks(start, end, count: int = 6, moments=()) -> list:
+    """Where the date labels go: at the data's own moments when there are at most `count + 2`
+    distinct ones (weekly points get their Mondays), else `count` evenly spaced from start to end."""
+    distinct = sorted(set(moments))
+    if distinct and len(distinct) <= count + 2:
+        return distinct
     if end <= start:
         return [start]
     step = (end - start) / (count - 1)
@@ -102,7 +108,7 @@ def lines(series: list, width: int = 640, height: int = 300, marks: list = (), t
                    for g in (0, 25, 50, 75, 100))
     ticks = "".join(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{bottom}" y2="{bottom + 4}" class="grid"/>'
                     f'<text x="{x(t):.1f}" y="{bottom + 16}" text-anchor="middle" class="tick date">'
-                    f'{t.strftime(date_format)}</text>' for t in _date_ticks(start, end, 6 if span else 1))
+                    f'{t.strftime(date_format)}</text>' for t in _date_ticks(start, end, 6, [t for t, _ in points]))
     refs = "".join(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="mark">'
                    f'<title>{escape(str(label))}</title></line>' for v, label in marks)
     drawn = ""

@@ -127,3 +127,61 @@ def test_admin_creates_a_user_resets_the_password_and_revokes_the_token(browser,
         assert action in log, action
     assert "{" not in log and "Asia/Shanghai" in admin.inner_text("main")
     shot(admin, "08-audit-log")
+
+
+def seed_progress(tmp_path) -> int:
+    """Three weeks of finished attempts for the demo trainee, and an attempt being played with one
+    graded turn the coach has not reviewed yet; returns that attempt's id."""
+    from datetime import datetime, timedelta
+
+    from trainer import create_app
+    from trainer.extensions import db
+    from trainer.models import Attempt, User
+    from trainer.services.attempts import start_attempt, submit_reply
+    app = create_app({"SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}"})
+    with app.app_context():
+        trainee = User.query.filter_by(username="trainee").one()
+        start = datetime.utcnow() - timedelta(days=20)
+        for i, (scores, total) in enumerate([((55, 45, 40, 80), 55), ((65, 60, 50, 85), 64), ((70, 62, 66, 95), 72),
+                                              ((82, 75, 70, 100), 81)]):
+            when = start + timedelta(days=6 * i)
+            db.session.add(Attempt(user_id=trainee.id, scenario_id="transfer_not_arrived", track_id="onboarding",
+                           mode="practice", seed=i, state_json="{}", status="finished", total=total,
+                           scores_json=json.dumps(dict(zip(("etiquette", "structure", "empathy", "compliance"), scores))),
+                           started_at=when, finished_at=when))
+        db.session.commit()
+        played = start_attempt(trainee, "transfer_not_arrived", "practice", seed=7)
+        submit_reply(played, "王先生您好，非常抱歉让您着急了，您的转账我马上帮您查询，今天下午三点前给您回电话。")
+        attempt_id = played.id
+        db.session.remove()
+        db.engine.dispose()
+    return attempt_id
+
+
+def test_progress_charts_and_a_confirmed_grade_counting_towards_agreement(browser, server, tmp_path):
+    attempt_id = seed_progress(tmp_path)
+    trainee = new_page(browser, server)
+    login(trainee, "trainee")
+    trainee.goto(server + "/history")
+    chart = trainee.locator("svg.trendchart")
+    assert chart.locator("polyline").count() == 5
+    legend = chart.locator("g.legend-band").text_content()
+    for label in ("礼仪化", "结构化", "同理心", "合规", "总分", "及格线"):
+        assert label in legend, label
+    shot(trainee, "09-trainee-progress")
+
+    coach = new_page(browser, server)
+    login(coach, "coach")
+    coach.click("text=学员组")
+    coach.click("text=2026秋季新员工")
+    assert coach.locator("#trend svg.trendchart polyline").count() == 5
+    coach.locator("#trend").screenshot(path=str(SHOTS / "10-cohort-trend.png"))
+
+    coach.goto(server + f"/coach/attempts/{attempt_id}")
+    coach.click("form.confirm-grade button[type=submit]")
+    assert "已确认第 1 轮的评分" in coach.locator(".flash").first.inner_text()
+    assert "王教练 已确认" in coach.inner_text("main")
+    coach.click("header nav >> text=评分一致性")
+    row = coach.locator("tr[data-dimension=empathy]").inner_text()
+    assert row.split()[1:4] == ["1", "100%", "100%"]          # one reviewed turn, agreed on exactly
+    shot(coach, "11-agreement")
