@@ -30,25 +30,6 @@ def radar(scores: dict, labels: dict, size: int = 300) -> Markup:
                   f'role="img" aria-label="radar">{rings}{spokes}<polygon points="{shape}" class="area"/>{text}</svg>')
 
 
-def line(points: list, width: int = 560, height: int = 180, label: str = "") -> Markup:
-    """A line chart of (label, value 0–100) points in time order, e.g. attempt totals."""
-    if not points:
-        return Markup("")
-    left, right, top, bottom = 34, 10, 10, 26
-    w, h = width - left - right, height - top - bottom
-    step = w / max(1, len(points) - 1)
-    xy = [(left + i * step, top + h * (1 - v / 100)) for i, (_, v) in enumerate(points)]
-    grid = "".join(f'<line x1="{left}" x2="{width - right}" y1="{top + h * (1 - g / 100):.1f}" '
-                   f'y2="{top + h * (1 - g / 100):.1f}" class="grid"/><text x="{left - 4}" '
-                   f'y="{top + h * (1 - g / 100) + 4:.1f}" text-anchor="end" class="tick">{g}</text>'
-                   for g in (0, 50, 100))
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" class="dot"><title>{escape(str(lab))}: {v}</title></circle>'
-                   for (x, y), (lab, v) in zip(xy, points))
-    return Markup(f'<svg class="linechart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-                  f'aria-label="{escape(label)}">{grid}<polyline points="{path}" class="trend"/>{dots}</svg>')
-
-
 def text_width(text: str, size: float = 11) -> float:
     """Roughly how wide a label is drawn: a CJK character a full em, other characters 0.6 em."""
     return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in str(text))
