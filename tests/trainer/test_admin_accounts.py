@@ -92,6 +92,7 @@ def test_a_reset_password_must_be_changed_before_any_page_opens(admin, auth, cli
         assert client.get(page).headers["Location"].endswith("/password"), page
     form = text(client.get("/password?lang=en"))
     assert "An administrator has set your password" in form
+    assert ">Catalogue</a>" not in form and ">My progress</a>" not in form     # no links that lead nowhere
     mismatch = post(auth, "/password?lang=en", {"current": TEMPORARY, "new": CHOSEN, "confirm": CHOSEN + "x"},
                     page="/password")
     assert mismatch.status_code == 422 and "The two new passwords differ" in text(mismatch)
