@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from trainer.access import role_required
 from trainer.admin.forms import ActionForm, CreateUserForm, ResetPasswordForm
-from trainer.admin.views import _user, bp
+from trainer.admin.views import bp, user_or_404
 from trainer.services import tokens
 from trainer.services.users import MIN_PASSWORD, UserError, create_user, deactivate, reactivate, reset_password
 
@@ -34,8 +34,10 @@ def create_account():
             user = create_user(form.username.data, form.password.data, form.role.data, form.display_name.data,
                                must_change_password=form.must_change.data, actor=current_user)
         except UserError as e:
-            field = form.password if "password" in str(e) else form.username
-            field.errors.append(_(str(e)))
+            message = str(e)
+            field = (form.password if "password" in message else
+                     form.display_name if "display name" in message else form.username)
+            field.errors.append(_(message))
         else:
             flash(_("Account %(name)s created", name=user.username), "info")
             return redirect(_back_to(user))
@@ -48,7 +50,7 @@ def create_account():
 def reset_user_password(user_id: int):
     """Set a temporary password; the user's sessions and API tokens end, and every page sends
     them to choose a new password after they log in with it."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -67,7 +69,7 @@ def reset_user_password(user_id: int):
 @role_required("admin")
 def deactivate_user(user_id: int):
     """Ask (GET), then deactivate (POST): no more logins, sessions end, API tokens are revoked."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if ActionForm().validate_on_submit():
         try:
             deactivate(user, actor=current_user)
@@ -86,7 +88,7 @@ def deactivate_user(user_id: int):
 @role_required("admin")
 def reactivate_user(user_id: int):
     """Let a deactivated account log in again (audited)."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -102,7 +104,7 @@ def reactivate_user(user_id: int):
 @role_required("admin")
 def revoke_tokens(user_id: int):
     """Ask (GET), then revoke (POST) every API token of an account (audited)."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if ActionForm().validate_on_submit():
         count = tokens.revoke_all(user, "revoked by an admin", actor=current_user)
         flash(_("Revoked %(n)d API tokens of %(name)s", n=count, name=user.username), "info")

@@ -21,7 +21,8 @@ bp = Blueprint("admin", __name__)
 USERS_PER_PAGE = 50
 
 
-def _user(user_id: int) -> User:
+def user_or_404(user_id: int) -> User:
+    """The account with this id, or a 404."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
@@ -76,7 +77,7 @@ def users():
 @role_required("admin")
 def set_role(user_id: int):
     """Change one account's role (audited); an admin cannot change their own."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -93,7 +94,7 @@ def set_role(user_id: int):
 @role_required("admin")
 def unlock_user(user_id: int):
     """Lift a lockout after failed logins (audited)."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     unlock(user)
@@ -105,7 +106,7 @@ def unlock_user(user_id: int):
 @role_required("admin")
 def delete_data(user_id: int):
     """Show what deleting a trainee's data removes; POST (with the username typed) deletes it."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if user.role != "trainee":
         abort(404)
     form = DeleteDataForm()
