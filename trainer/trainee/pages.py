@@ -35,11 +35,11 @@ def attempt_view(attempt: Attempt) -> dict:
 
 
 def history_view(user) -> dict:
-    """The user's attempts, newest first, and a chart of finished totals in time order."""
+    """The user's attempts, newest first, and a chart of finished attempts' scores by date."""
+    from trainer.progress_charts import trainee_chart
     attempts = Attempt.query.filter_by(user_id=user.id).order_by(Attempt.started_at.desc()).all()
     finished = [a for a in reversed(attempts) if a.status == "finished" and a.total is not None]
-    points = [(f"{a.finished_at:%m-%d} {a.scenario_id}", a.total) for a in finished]
     per_dim = {d: [a.scores.get(d, 0) for a in finished] for d in DIMENSIONS}
     averages = {d: round(sum(v) / len(v)) for d, v in per_dim.items() if v}
-    return {"attempts": attempts, "chart": charts.line(points, label="totals"),
+    return {"attempts": attempts, "chart": trainee_chart(user) if finished else None,
             "averages": averages, "finished_count": len(finished)}
