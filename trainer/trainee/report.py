@@ -81,13 +81,17 @@ def debrief(attempt: Attempt) -> dict:
 
 
 def last_red_lines(attempt: Attempt) -> list:
-    """The red-line findings of the last counted turn (what stopped a practice attempt)."""
+    """The rules the last counted turn broke (what stopped a practice attempt): each rule once,
+    with its message, regulation, suggestion and every piece of the reply that broke it."""
     turns = attempt.counted_turns
     found = [f for f in turns[-1].report.get("findings", []) if f["level"] == "red_line"] if turns else []
-    # Several rules often mark the same words; the trainee needs each rule once.
-    seen, out = set(), []
+    # Several rules often mark the same words, and one rule several places: the trainee needs
+    # each rule once, with all its evidence.
+    rules = {}
     for f in found:
-        if (f["text"], f["message"]) not in seen:
-            seen.add((f["text"], f["message"]))
-            out.append(f)
-    return out
+        rule = rules.setdefault(f["message"], {"message": f["message"], "source": f.get("source", ""),
+                                               "suggestion": f.get("suggestion", ""), "texts": []})
+        if f["text"] not in rule["texts"]:
+            rule["texts"].append(f["text"])
+        rule["source"] = rule["source"] or f.get("source", "")
+    return list(rules.values())
