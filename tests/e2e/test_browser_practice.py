@@ -132,5 +132,13 @@ def test_on_a_phone_the_customers_line_and_the_reply_box_are_on_the_first_screen
         page.click("details.persona summary")
         assert page.locator("details.persona dl").is_visible()
         shot(page, "mobile-persona-open", full_page=False)
+        reply(page, "谢谢阿姨，那我就收下了，您先放这儿吧。")              # takes the gift: a red line
+        page.locator("#red-line-stop").scroll_into_view_if_needed()
+        assert page.locator("#retry-turn").is_visible()
+        assert not wrapped(page, "button, .stop h2", 2.6)
+        shot(page, "mobile-red-line-stop")
+        page.click("text=到此结束，查看报告")
+        assert page.locator("#verdict").is_visible()
+        shot(page, "mobile-report")
     finally:
         context.close()
