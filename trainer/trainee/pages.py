@@ -6,6 +6,7 @@ from trainer.models import DIMENSIONS, Attempt
 from trainer.services import library
 from trainer.services.attempts import effective_scores
 from trainer.vocabulary import dimension_label
+from trainer.trainee.report import debrief, final_line, last_red_lines, verdict
 
 
 def attempt_view(attempt: Attempt) -> dict:
@@ -43,3 +44,16 @@ def history_view(user) -> dict:
     averages = {d: round(sum(v) / len(v)) for d, v in per_dim.items() if v}
     return {"attempts": attempts, "chart": trainee_chart(user) if finished else None,
             "averages": averages, "finished_count": len(finished)}
+
+
+def report_view(attempt: Attempt) -> dict:
+    """The report's top: the verdict under the track's rules, the customer's last line, the debrief."""
+    return {"verdict": verdict(attempt), "final_line": final_line(attempt), "played": debrief(attempt)}
+
+
+def stop_view(attempt: Attempt) -> dict:
+    """A practice attempt stopped by a red line: what the customer did next, the rule and the ending."""
+    scenario = library.scenario(attempt.scenario_id)
+    ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
+    return {"reaction": final_line(attempt), "red_lines": last_red_lines(attempt), "ending": ending,
+            "turn": attempt.counted_turns[-1]}
