@@ -29,6 +29,9 @@ GRADER_GETS_WRONG = {
     ("dual_recording_rehearsal", "bad — says 好的 to recording only the start and end, then skims"):
         "grader: flags 这个产品挺好的 as suitability for a C3 customer and an R3 product (matched), and "
         "misses that 好的 goes along with 只录开头结尾 (a faked recording: disclosure)",
+    ("card_instalment_apr", "bad — cannot explain the rate and he leaves"):
+        "grader: reads 年化13% (the instalment's real annual rate, the disclosure the step asks for) as a "
+        "guarantee of return; the reply only fails on empathy and explanation",
     ("card_password_handover", "bad — keeps the USB key \"to transfer it for him\""):
         "grader: reads 您放心 as guarantee_approval (no loan is involved) and U盾先放我这儿 as accepting a "
         "gift; keeping the client's key to operate his account is 代客操作 (disclosure) only",
