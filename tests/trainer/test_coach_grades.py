@@ -110,6 +110,13 @@ def test_a_bad_override_is_refused_with_the_reason_next_to_the_field(client, aut
     assert GradeOverride.query.count() == 0
 
 
+def ended(attempt):
+    """The attempt, marked as ended (a coach grades only ended attempts)."""
+    attempt.status = "finished"
+    db.session.commit()
+    return attempt
+
+
 def graded_turn(attempt, index, machine):
     """A turn whose machine grade is exactly `machine` (a constructed case, not the grader's)."""
     report = {"scores": machine, "total": weighted_total(machine, red_line=False, gaming=False), "findings": []}
@@ -123,14 +130,14 @@ def graded_turn(attempt, index, machine):
 def test_the_agreement_page_measures_coaches_against_the_grader(client, auth, cohort, make_attempt):
     amy, bob = cohort.members[0], User.query.filter_by(username="bob").one()
     carol = cohort.coach
-    attempt = make_attempt(amy)
+    attempt = ended(make_attempt(amy))
     a = graded_turn(attempt, 0, {"etiquette": 80, "structure": 50, "empathy": 30, "compliance": 90})
     b = graded_turn(attempt, 1, {"etiquette": 60, "structure": 20, "empathy": 55, "compliance": 100})
     override_turn(a, carol, {"etiquette": 85, "structure": 70, "empathy": 30, "compliance": 40}, "a")
     override_turn(b, carol, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0}, "superseded")
     override_turn(b, carol, {"etiquette": 61, "structure": 39, "empathy": 75, "compliance": 95}, "b")
     graded_turn(attempt, 2, {"etiquette": 10, "structure": 10, "empathy": 10, "compliance": 10})   # never overridden
-    elsewhere = graded_turn(make_attempt(bob), 0, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0})
+    elsewhere = graded_turn(ended(make_attempt(bob)), 0, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0})
     override_turn(elsewhere, bob.cohort.coach, {"etiquette": 100, "structure": 100, "empathy": 100, "compliance": 100}, "x")
 
     # per dimension: overrides, mean |diff|, mean diff, within 10 points, same rubric level

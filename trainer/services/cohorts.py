@@ -139,6 +139,10 @@ def override_turn(turn: Turn, coach: User, scores: dict, comment: str) -> GradeO
     """Store a coach's grade beside the machine grade and recompute the attempt's scores."""
     if not turn.report_json or turn.superseded:
         raise CohortError("comment", _l("Only a graded turn that counts can be overridden"))
+    if turn.attempt.status != "finished":
+        # The trainee is still playing: a grade changed under them would move the goalposts.
+        raise CohortError("comment", _l("This attempt is still being played; its grades can be "
+                                        "overridden once it has ended"))
     clean = {}
     for d in DIMENSIONS:
         value = scores.get(d)
