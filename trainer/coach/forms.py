@@ -112,3 +112,29 @@ class OverrideForm(FlaskForm):
     def scores(self) -> dict:
         """The four scores as entered."""
         return {d: self[d].data for d in DIMENSIONS}
+
+
+class TraineeFilterForm(FlaskForm):
+    """The trainee page's filters, read from the query string (a GET form: no CSRF token)."""
+    class Meta:
+        csrf = False
+
+    scenario = SelectField(_l("Scenario"), validate_choice=False, default="")
+    first = DueDateField(_l("From"))
+    last = DueDateField(_l("To"))
+    submit = SubmitField(_l("Filter"))
+
+    def __init__(self, *args, scenarios: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario.choices = [("", str(_l("All scenarios")))] + list(scenarios)
+        self._ids = {value for value, _ in scenarios}
+
+    def validate_scenario(self, field):
+        """Only a scenario the trainee has played can be chosen."""
+        if field.data and field.data not in self._ids:
+            raise ValidationError(_l("Choose a scenario from the list"))
+
+    def validate_last(self, field):
+        """The range must not end before it starts."""
+        if field.data and self.first.data and field.data < self.first.data:
+            raise ValidationError(_l("The end date is before the start date"))

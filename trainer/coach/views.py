@@ -2,18 +2,18 @@
 agreement with the grader, CSV export. Thin: parse, check access, call a service, render."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from grading.feedback import CATEGORY_NAMES
 from trainer.access import coached_cohorts, coaches, role_required, runs_cohort
-from trainer.coach.forms import ActionForm, AssignForm, CohortForm, MemberForm, OverrideForm
+from trainer.coach.forms import ActionForm, AssignForm, CohortForm, MemberForm, OverrideForm, TraineeFilterForm
 from trainer.coach.pages import agreement_bars, transcript_view
 from trainer.extensions import db
 from trainer.filters import DIMENSION_LABELS, locale
-from trainer.models import DIMENSIONS, Attempt, Cohort, Turn
-from trainer.services import audit, coaching
+from trainer.models import DIMENSIONS, Attempt, Cohort, Turn, User
+from trainer.services import audit, coaching, trainee_record
 from trainer.services.cohorts import (
     CohortError, add_member, assign, create_cohort, invite_member, override_turn, remove_member,
 )
@@ -39,6 +39,14 @@ def _coached_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
+def _coached_trainee(user_id: int) -> User:
+    """A trainee this coach looks after; anyone else is answered as if they did not exist (404)."""
+    trainee = db.session.get(User, user_id)
+    if trainee is None or not coaches(current_user, trainee):
+        abort(404)
+    return trainee
+
+
 def _show_error(form, error: CohortError) -> None:
     """Put a service's objection next to the field it is about."""
     if error.field in form:
@@ -53,6 +61,20 @@ def dashboard():
     """Every cohort on one screen: completion, averages, weakest dimensions, red lines."""
     return render_template("coach/dashboard.html", boards=coaching.boards(coached_cohorts(current_user)),
                            category_names=CATEGORY_NAMES)
+
+
+@bp.route("/trainees/<int:user_id>")
+@role_required("coach")
+def trainee(user_id: int):
+    """Every attempt of one trainee, filtered by scenario and by date, each linked to its transcript."""
+    person = _coached_trainee(user_id)
+    form = TraineeFilterForm(request.args, scenarios=trainee_record.scenario_choices(person, locale()))
+    valid = form.validate()
+    lines = trainee_record.attempt_lines(person, locale(), form.scenario.data or None,
+                                         form.first.data, form.last.data) if valid else []
+    return render_template("coach/trainee.html", trainee=person, form=form, lines=lines,
+                           filtered=any(request.args.get(k) for k in ("scenario", "first", "last"))), \
+        200 if valid else 422
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
@@ -183,6 +205,9 @@ def override(attempt_id: int, turn_id: int):
     turn = db.session.get(Turn, turn_id)
     if turn is None or turn.attempt_id != attempt.id:
         abort(404)
+    if attempt.status != "finished":
+        flash(_("This attempt is still being played; its grades can be overridden once it has ended."), "error")
+        return _transcript_page(attempt, status=409)
     form = OverrideForm(prefix=f"t{turn.id}")
     form.turn_id = turn.id
     if form.validate_on_submit():

@@ -71,7 +71,7 @@ def marked_report(report: dict, coach: Optional[dict]) -> dict:
 
 def attempt_result(attempt: Attempt, track) -> dict:
     """Pass/fail of a finished attempt under `track` with coach grades counted: the average of the
-    turns' effective totals, and only the red lines that still stand (the ending's breach too)."""
+    turns' effective totals, and only the red lines that still stand."""
     turns = attempt.counted_turns
     if not any(t.overrides for t in turns):
         return track.result(State.from_dict(attempt.state), attempt.outcome)
@@ -79,7 +79,9 @@ def attempt_result(attempt: Attempt, track) -> dict:
     average = round(sum(totals) / len(totals)) if totals else 0
     red_lines = sorted({f.get("category") or "uncategorised" for t in turns if red_line_stands(t)
                         for f in t.report.get("findings", []) if f.get("level") == "red_line"})
-    breached = bool(red_lines) or attempt.outcome == "red_line_breach"
+    # A breach ending the grader's red lines led to falls with them when the coach overrules them
+    # all; one reached without any red line (going along with the request) still stands.
+    breached = bool(red_lines) or (attempt.outcome == "red_line_breach" and not any(t.red_lines for t in turns))
     passed = None
     if track.pass_mark is not None:
         passed = average >= track.pass_mark and not (track.red_line_fails and breached)
