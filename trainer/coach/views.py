@@ -13,7 +13,7 @@ from trainer.coach.pages import agreement_bars, transcript_view
 from trainer.extensions import db
 from trainer.filters import DIMENSION_LABELS, locale
 from trainer.models import DIMENSIONS, Attempt, Cohort, Turn, User
-from trainer.services import audit, coaching, trainee_record
+from trainer.services import audit, coaching, results_export, trainee_record
 from trainer.services.cohorts import (
     CohortError, add_member, assign, create_cohort, invite_member, override_turn, remove_member,
 )
@@ -172,10 +172,22 @@ def add_assignment(cohort_id: int):
 def export(cohort_id: int):
     """The cohort's results as a CSV download (UTF-8 with BOM, so spreadsheets read the Chinese)."""
     cohort = _my_cohort(cohort_id)
-    body = "\ufeff" + coaching.results_csv(cohort)
+    body = results_export.results_csv(cohort)
     audit.record("csv_export", f"cohort:{cohort.id}", {"cohort": cohort.name, "rows": body.count("\n") - 1})
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{coaching.csv_filename(cohort)}"',
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": results_export.content_disposition(cohort, "csv"),
+        "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/cohorts/<int:cohort_id>/results.xlsx")
+@role_required("coach")
+def export_xlsx(cohort_id: int):
+    """The cohort's results as an Excel workbook, the same rows as the CSV."""
+    cohort = _my_cohort(cohort_id)
+    body = results_export.results_xlsx(cohort)
+    audit.record("csv_export", f"cohort:{cohort.id}", {"cohort": cohort.name, "format": "xlsx"})
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
+        "Content-Disposition": results_export.content_disposition(cohort, "xlsx"),
         "X-Content-Type-Options": "nosniff"})
 
 

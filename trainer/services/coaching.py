@@ -1,9 +1,7 @@
 """What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines),
-agreement between coaches and the grader per dimension, and a cohort's results as CSV."""
+and agreement between coaches and the grader per dimension (exports: results_export.py)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,15 +10,10 @@ from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
-from werkzeug.utils import secure_filename
 
 from trainer.extensions import db
 from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, Turn, User
 from trainer.services.assignments import done_scenarios, scenario_ids
-
-CSV_HEADER = ("trainee", "scenario", "mode", "status", "started", "finished", "total",
-              *DIMENSIONS, "red_lines", "ending")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # what spreadsheets read as a formula
 
 
 @dataclass
@@ -184,43 +177,3 @@ def overridden_turns(user: User) -> list:
 def agreement_for(user: User) -> dict:
     """Agreement per dimension over every overridden turn `user` can see (latest override each)."""
     return agreement([(t.report["scores"], t.overrides[-1].scores) for t in overridden_turns(user)])
-
-
-def safe_cell(value):
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def results_rows(cohort: Cohort) -> list:
-    """One row per attempt of the cohort's trainees, in CSV_HEADER order."""
-    attempts = (Attempt.query.options(defer(Attempt.state_json))
-                .join(User, Attempt.user_id == User.id).filter(User.cohort_id == cohort.id)
-                .order_by(User.username, Attempt.started_at, Attempt.id).all())
-    names = {u.id: u.username for u in cohort.members}
-    stamp = lambda t: t.strftime("%Y-%m-%d %H:%M") if t else ""   # noqa: E731
-    rows = []
-    for a in attempts:
-        scores = a.scores
-        rows.append([names[a.user_id], a.scenario_id, a.mode, a.status, stamp(a.started_at),
-                     stamp(a.finished_at), "" if a.total is None else a.total,
-                     *(scores.get(d, "") for d in DIMENSIONS), a.red_line_count, a.ending_id or ""])
-    return rows
-
-
-def results_csv(cohort: Cohort) -> str:
-    """The cohort's results as CSV text, every cell neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for row in results_rows(cohort):
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
-
-
-def csv_filename(cohort: Cohort, today: Optional[date] = None) -> str:
-    """An ASCII-only download name: cohort-<id>[-<name>]-results-<date>.csv."""
-    name = secure_filename(cohort.name)[:40]
-    stem = f"cohort-{cohort.id}" + (f"-{name}" if name else "")
-    return f"{stem}-results-{(today or date.today()).isoformat()}.csv"
