@@ -62,6 +62,7 @@ ACCESS = {
     "coach.agreement": COACHES,
     "coach.cohort": A_COACH,
     "coach.add_trainee": A_COACH,
+    "coach.add_trainees": A_COACH,
     "coach.remove_trainee": A_COACH,
     "coach.add_assignment": A_COACH,
     "coach.export": A_COACH,
@@ -92,6 +93,7 @@ BODIES = {
     "trainee.reply": lambda o: {"reply": HELLO},
     "coach.cohorts": lambda o: {"name": "新的一期"},
     "coach.add_trainee": lambda o: {"username": "eve"},
+    "coach.add_trainees": lambda o: {"usernames": "eve\nnobody"},
     "coach.add_assignment": lambda o: {"work": f"scenario:{SCENARIO}", "mode": "practice",
                                        "due": (date.today() + timedelta(days=7)).isoformat()},
     "coach.override": lambda o: {f"t{o['turn'].id}-{d}": "60" for d in

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -25,6 +26,14 @@ class MemberForm(FlaskForm):
     username = StringField(_l("Trainee's username"), validators=[
         DataRequired(_l("Please enter the trainee's username")), Length(max=64)])
     submit = SubmitField(_l("Add trainee"))
+
+
+class BulkMemberForm(FlaskForm):
+    """Add many trainees: usernames pasted (one a line or comma-separated) or a CSV file's first column."""
+    usernames = TextAreaField(_l("Usernames (one per line, or separated by commas)"),
+                              validators=[Length(max=20_000)])
+    file = FileField(_l("…or a CSV file (usernames in the first column)"))
+    submit = SubmitField(_l("Add these trainees"))
 
 
 class ActionForm(FlaskForm):

@@ -8,12 +8,14 @@ from flask_login import current_user
 
 from grading.feedback import CATEGORY_NAMES
 from trainer.access import coached_cohorts, coaches, role_required, runs_cohort
-from trainer.coach.forms import ActionForm, AssignForm, CohortForm, MemberForm, OverrideForm, TraineeFilterForm
+from trainer.coach.forms import (
+    ActionForm, AssignForm, BulkMemberForm, CohortForm, MemberForm, OverrideForm, TraineeFilterForm,
+)
 from trainer.coach.pages import agreement_bars, transcript_view
 from trainer.extensions import db
 from trainer.filters import DIMENSION_LABELS, locale
 from trainer.models import DIMENSIONS, Attempt, Cohort, Turn, User
-from trainer.services import audit, coaching, results_export, trainee_record
+from trainer.services import audit, bulk_members, coaching, results_export, trainee_record
 from trainer.services.cohorts import (
     CohortError, add_member, assign, create_cohort, invite_member, override_turn, remove_member,
 )
@@ -94,11 +96,13 @@ def cohorts():
     return render_template("coach/cohorts.html", cohorts=coached_cohorts(current_user), form=form), status
 
 
-def _cohort_page(cohort: Cohort, member_form=None, assign_form=None, status: int = 200):
+def _cohort_page(cohort: Cohort, member_form=None, assign_form=None, status: int = 200, bulk_form=None,
+                 report=None):
     board = coaching.boards([cohort])[0]
     return render_template(
         "coach/cohort.html", cohort=cohort, board=board, action=ActionForm(formdata=None),
-        member_form=member_form or MemberForm(formdata=None),
+        member_form=member_form or MemberForm(formdata=None), bulk_form=bulk_form or BulkMemberForm(formdata=None),
+        report=report,
         assign_form=assign_form or AssignForm(formdata=None, locale=locale())), status
 
 
@@ -132,6 +136,25 @@ def add_trainee(cohort_id: int):
                     "when they accept the invitation.", name=form.username.data.strip()), "info")
             return _cohort_page(cohort)
     return _cohort_page(cohort, member_form=form, status=422)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/bulk", methods=["POST"])
+@role_required("coach")
+def add_trainees(cohort_id: int):
+    """Add many trainees at once (pasted usernames or a CSV file) and report on every name."""
+    cohort = _my_cohort(cohort_id)
+    form = BulkMemberForm()
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, bulk_form=form, status=422)
+    upload = form.file.data
+    try:
+        names = (bulk_members.names_from_csv(upload.read(bulk_members.MAX_BYTES)) if upload and upload.filename
+                 else bulk_members.names_from_text(form.usernames.data))
+        report = bulk_members.add_many(cohort, names, current_user)
+    except bulk_members.BulkError as e:
+        form.usernames.errors.append(str(e))
+        return _cohort_page(cohort, bulk_form=form, status=422)
+    return _cohort_page(cohort, report=report)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
