@@ -51,6 +51,8 @@ def locale() -> str:
 def register(app) -> None:
     """Make the helpers available in every template."""
     from trainer import charts
+    from trainer.services.localtime import stamp
+    app.jinja_env.filters["local_time"] = stamp     # stored UTC -> the configured zone's 'YYYY-MM-DD HH:MM'
     app.jinja_env.globals.update(
         segments=segments, good_moves=good_moves, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
         title_of=lambda obj: library.title(obj, locale()), library=library)

@@ -5,7 +5,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-from e2e_helpers import login, shot
+from e2e_helpers import SHOTS, login, shot
 
 REPLIES = [
     "王先生您好，非常抱歉让您着急了。您反映的是那笔转账还没到账，我马上帮您查询原因，今天下午三点前给您回电话。",
@@ -15,7 +15,8 @@ REPLIES = [
 
 
 def new_page(browser, server):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                               accept_downloads=True).new_page()
     page.set_default_timeout(15000)
     page.base = server
     return page
@@ -52,6 +53,7 @@ def test_coach_path_dashboard_trainee_transcript_override_export(browser, server
     dashboard = coach.inner_text("main")
     assert "李新人" in dashboard and "红线" in dashboard
     shot(coach, "coach-dashboard")
+    coach.locator("table.weakest").first.screenshot(path=str(SHOTS / "coach-dashboard-trainees.png"))
     coach.locator("a.trainee-link", has_text="李新人").first.click()
     assert coach.locator("h1").inner_text().startswith("李新人")
     rows = coach.locator("table.attempts tbody tr")
@@ -82,12 +84,15 @@ def test_coach_path_dashboard_trainee_transcript_override_export(browser, server
     assert summary_total.inner_text() != machine_summary
     coach.locator("#turn-1").scroll_into_view_if_needed()
     shot(coach, "coach-override")
+    coach.locator("#turn-1").screenshot(path=str(SHOTS / "coach-override-turn-1.png"))
+    coach.locator("section.summary").screenshot(path=str(SHOTS / "coach-override-summary.png"))
 
     # the trainee sees the coach's grade on the ended attempt
     trainee.reload()
     assert trainee.locator("#turn-1 .scores li.total b").inner_text() == "95"
     assert "主管评分" in trainee.inner_text("main") or "开场道歉和时间承诺都到位" in trainee.inner_text("main")
     shot(trainee, "trainee-sees-override")
+    trainee.locator("#turn-1").screenshot(path=str(SHOTS / "trainee-sees-override-turn-1.png"))
 
     # -> export: download the CSV and read it
     coach.click("text=2026秋季新员工")
