@@ -207,7 +207,7 @@ def fingerprint() -> tuple:
         sorted((a.id, a.user_id, a.status, a.state_json) for a in Attempt.query),
         sorted((t.id, t.attempt_id, t.reply, t.superseded, t.report_json is None) for t in Turn.query),
         sorted((c.id, c.name, c.coach_id) for c in Cohort.query),
-        sorted((u.id, u.username, u.role, u.cohort_id, u.display_name) for u in User.query),
+        sorted((u.id, u.username, u.role, tuple(sorted(u.cohort_ids)), u.display_name) for u in User.query),
         Assignment.query.count(), GradeOverride.query.count(),
     )
 

@@ -83,7 +83,7 @@ def test_an_override_changes_the_attempts_total_and_is_shown_beside_the_machine_
 
 def test_the_latest_override_counts(finished):
     turn = finished.turns[0]
-    coach = finished.user.cohort.coach
+    coach = finished.user.cohorts[0].coach
     override_turn(turn, coach, {"etiquette": 10, "structure": 10, "empathy": 10, "compliance": 10}, "first")
     override_turn(turn, coach, {"etiquette": 90, "structure": 80, "empathy": 70, "compliance": 60}, "second")
     assert finished.scores == {"etiquette": 90, "structure": 80, "empathy": 70, "compliance": 60}
@@ -138,7 +138,7 @@ def test_the_agreement_page_measures_coaches_against_the_grader(client, auth, co
     override_turn(b, carol, {"etiquette": 61, "structure": 39, "empathy": 75, "compliance": 95}, "b")
     graded_turn(attempt, 2, {"etiquette": 10, "structure": 10, "empathy": 10, "compliance": 10})   # never overridden
     elsewhere = graded_turn(ended(make_attempt(bob)), 0, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0})
-    override_turn(elsewhere, bob.cohort.coach, {"etiquette": 100, "structure": 100, "empathy": 100, "compliance": 100}, "x")
+    override_turn(elsewhere, bob.cohorts[0].coach, {"etiquette": 100, "structure": 100, "empathy": 100, "compliance": 100}, "x")
 
     # per dimension: overrides, mean |diff|, mean diff, within 10 points, same rubric level
     expected = {"etiquette": ("2", "3.0", "+3.0", "100%", "100%"),     # +5 (4=4), +1 (3=3)

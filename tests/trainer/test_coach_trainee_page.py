@@ -101,7 +101,7 @@ def test_the_dashboard_and_cohort_pages_link_to_the_trainee_page(client, auth, p
     coach = Coach(client, auth, "carol")
     link = f'href="/coach/trainees/{people["amy"].id}"'
     assert link in coach.page("/coach/")
-    assert link in coach.page(f"/coach/cohorts/{people['amy'].cohort_id}")
+    assert link in coach.page(f"/coach/cohorts/{people['amy'].cohorts[0].id}")
     assert link in coach.page("/coach/cohorts")
     assert link in coach.page(f"/coach/attempts/{record['failed'].id}")
 

@@ -121,19 +121,19 @@ def add_trainee(cohort_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            if current_user.role == "admin":      # an admin assigns; a coach only invites
+            if current_user.role == "admin":      # an admin assigns anyone; a coach adds their own, invites others
                 user = add_member(cohort, form.username.data)
             else:
-                invite_member(cohort, form.username.data, current_user)
+                user = invite_member(cohort, form.username.data, current_user)
         except CohortError as e:
             _show_error(form, e)
         else:
-            if current_user.role == "admin":
+            if user is not None:
                 flash(_("%(name)s joined the cohort", name=user.name), "info")
                 return redirect(url_for("coach.cohort", cohort_id=cohort.id))
             # One answer whatever the name is: whether it exists is not the coach's to learn here.
-            flash(_("If “%(name)s” is a trainee without a cohort, they have been invited; they join "
-                    "when they accept the invitation.", name=form.username.data.strip()), "info")
+            flash(_("If “%(name)s” is a trainee, they have been invited; they join when they accept "
+                    "the invitation.", name=form.username.data.strip()), "info")
             return _cohort_page(cohort)
     return _cohort_page(cohort, member_form=form, status=422)
 

@@ -12,15 +12,15 @@ from flask_babel import lazy_gettext as _l
 from trainer.extensions import db
 from trainer.models import Cohort, CohortInvite, User
 from trainer.services import audit
-from trainer.services.cohorts import CohortError, add_member
+from trainer.services.cohorts import CohortError, add_member, in_reach, join
 
 MAX_NAMES = 200
 MAX_BYTES = 64 * 1024          # a CSV of 200 usernames is a few KB
 SEPARATORS = re.compile(r"[\n\r,，;；]+")    # one a line, or commas (full-width too, as Chinese keyboards type them)
 HEADER_CELLS = {"username", "user", "login", "用户名", "账号", "帐号"}
 # The one answer for a name the coach may not add: "no such user" and "not yours" must read alike.
-NOT_IN_REACH = _l("Not added: no trainee in your reach has this username. If it is a trainee "
-                  "without a cohort, they have been sent an invitation.")
+NOT_IN_REACH = _l("Not added: none of your trainees has this username. If it is a trainee, they "
+                  "have been sent an invitation and join when they accept it.")
 
 
 class BulkError(ValueError):
@@ -66,7 +66,7 @@ def names_from_csv(data: bytes) -> list:
 
 def add_many(cohort: Cohort, names: list, actor: User) -> list:
     """Add each named trainee to the cohort and say, per name, what happened. An admin adds any
-    trainee; a coach adds trainees of their own cohorts and invites the rest (see NOT_IN_REACH)."""
+    trainee; a coach adds trainees of their own other cohorts and invites the rest (NOT_IN_REACH)."""
     if not names:
         raise BulkError(_l("Please enter at least one username"))
     if len(names) > MAX_NAMES:
@@ -90,14 +90,13 @@ def _add_one(cohort: Cohort, line: int, username: str, actor: User) -> Outcome:
             return Outcome(line, username, False, str(e.message))
         return Outcome(line, username, True, str(_l("Added")))
     user = User.query.filter_by(username=username).first()
-    if user is not None and user.cohort_id == cohort.id:
+    if user is not None and cohort in user.cohorts:
         return Outcome(line, username, False, str(_l("Already in this cohort")))
-    if user is not None and user.cohort is not None and user.cohort.coach_id == actor.id:
-        # Within the coach's reach: naming the other cohort reveals nothing they cannot see.
-        return Outcome(line, username, False, str(_l("In your cohort “%(other)s”; a trainee belongs to "
-                                                     "one cohort: remove them there first", other=user.cohort.name)))
-    eligible = user is not None and user.is_active and user.role == "trainee" and user.cohort_id is None
-    if eligible and CohortInvite.query.filter_by(cohort_id=cohort.id, user_id=user.id).first() is None:
+    if user is not None and user.is_active and user.role == "trainee" and in_reach(user, actor):
+        join(cohort, user, "coach", actor=actor)
+        return Outcome(line, username, True, str(_l("Added")))
+    if user is not None and user.is_active and user.role == "trainee" and \
+            CohortInvite.query.filter_by(cohort_id=cohort.id, user_id=user.id).first() is None:
         db.session.add(CohortInvite(cohort_id=cohort.id, user_id=user.id, invited_by=actor.id))
     audit.record("cohort_invite", audit.user_target(username), {"cohort": cohort.name, "bulk": True},
                  actor=actor, commit=False)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
 from trainer.extensions import db
-from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, Turn, User
+from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, CohortMember, Turn, User
 from trainer.services.assignments import done_scenarios, scenario_ids
 
 
@@ -90,8 +90,13 @@ def boards(cohorts: list, today: Optional[date] = None) -> list:
     if not ids:
         return []
     today = today or date.today()
-    member_ids = select(User.id).where(User.cohort_id.in_(ids))
-    members = User.query.filter(User.cohort_id.in_(ids)).order_by(User.username).all()
+    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(ids))
+    places = db.session.execute(select(CohortMember.cohort_id, CohortMember.user_id)
+                                .where(CohortMember.cohort_id.in_(ids))).all()
+    members = User.query.filter(User.id.in_({u for _, u in places})).order_by(User.username).all()
+    in_cohort = defaultdict(set)          # cohort id -> its members' ids
+    for cohort_id, user_id in places:
+        in_cohort[cohort_id].add(user_id)
     work = Assignment.query.filter(Assignment.cohort_id.in_(ids)).all()
     work.sort(key=lambda a: (a.due is None, a.due or date.max, a.id))
     attempts = (Attempt.query.options(defer(Attempt.state_json))
@@ -102,14 +107,14 @@ def boards(cohorts: list, today: Optional[date] = None) -> list:
     incidents = _incidents(member_ids, {m.id: m for m in members})
     out = []
     for cohort in cohorts:
-        people = [m for m in members if m.cohort_id == cohort.id]
+        people = [m for m in members if m.id in in_cohort[cohort.id]]
         assigned = [a for a in work if a.cohort_id == cohort.id]
         rows = [_row(m, by_user[m.id], assigned, today) for m in people]
         everyone = [a for m in people for a in by_user[m.id]]
         averages = averages_of(everyone)
         out.append(Board(cohort, assigned, rows, averages, weakest_of(averages),
                          sum(r.finished for r in rows),
-                         [i for i in incidents if i.trainee.cohort_id == cohort.id],
+                         [i for i in incidents if i.trainee.id in in_cohort[cohort.id]],
                          [sum(r.cells[k].complete for r in rows) for k in range(len(assigned))]))
     return out
 
@@ -169,8 +174,9 @@ def overridden_turns(user: User) -> list:
              .where(Turn.overrides.any(), Turn.report_json.is_not(None))
              .options(selectinload(Turn.overrides), defer(Turn.state_before_json)))
     if user.role != "admin":
-        coached = select(Cohort.id).where(Cohort.coach_id == user.id)
-        query = query.join(User, Attempt.user_id == User.id).where(User.cohort_id.in_(coached))
+        coached = (select(CohortMember.user_id).join(Cohort, CohortMember.cohort_id == Cohort.id)
+                   .where(Cohort.coach_id == user.id))
+        query = query.where(Attempt.user_id.in_(coached))
     return query.order_by(Turn.id).all()
 
 

@@ -11,10 +11,11 @@ from typing import Optional
 from urllib.parse import quote
 
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 from werkzeug.utils import secure_filename
 
-from trainer.models import DIMENSIONS, Attempt, Cohort, Turn, User
+from trainer.models import DIMENSIONS, Attempt, Cohort, CohortMember, Turn, User
 from trainer.services import library
 from trainer.services.attempts import effective_total, track_result
 from trainer.services.localtime import stamp, today
@@ -64,7 +65,8 @@ def result_rows(cohort: Cohort) -> list:
     """One row per attempt of the cohort's trainees, in HEADER order (scores once an attempt has ended)."""
     turns = selectinload(Attempt.turns).options(defer(Turn.state_before_json), selectinload(Turn.overrides))
     attempts = (Attempt.query.options(turns)
-                .join(User, Attempt.user_id == User.id).filter(User.cohort_id == cohort.id)
+                .join(User, Attempt.user_id == User.id)
+                .filter(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)))
                 .order_by(User.username, Attempt.started_at, Attempt.id).all())
     people = {u.id: u for u in cohort.members}
     rows = []
