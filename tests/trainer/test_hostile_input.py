@@ -19,7 +19,7 @@ from trainer import MAX_ID
 from trainer.extensions import db
 from trainer.models import Assignment, Attempt, Cohort, GradeOverride, Turn, User
 from trainer.services import library
-from trainer.services.attempts import submit_reply
+from trainer.services.attempts import submit_reply, summarize
 from trainer.services.users import issue_token
 
 SCRIPT = "<script>alert(1)</script>"
@@ -290,6 +290,9 @@ def test_the_reply_limit_is_exact(client, people, make_attempt):
 
 
 def test_oversized_coach_input_is_refused_with_a_message(client, auth, people, attempt):
+    attempt.status = "finished"            # a coach grades an attempt once it has ended
+    summarize(attempt)
+    db.session.commit()
     before = counts()
     carol = Browser(client, auth, "carol")
     turn = attempt.turns[0]
@@ -576,6 +579,9 @@ def test_sql_fragments_are_treated_as_text_everywhere(client, auth, people, atte
 
 @pytest.mark.parametrize("value", ["abc", "-1", "101", "1e3", "50.5", "", " ", "0x10", "五十", "99999999999999999999"])
 def test_a_bad_score_is_refused_with_a_message(client, auth, people, attempt, value):
+    attempt.status = "finished"            # a coach grades an attempt once it has ended
+    summarize(attempt)
+    db.session.commit()
     turn = attempt.turns[0]
     carol = Browser(client, auth, "carol")
     data = {f"t{turn.id}-{d}": "50" for d in DIMENSIONS} | {f"t{turn.id}-empathy": value,
