@@ -51,8 +51,11 @@ def locale() -> str:
 def register(app) -> None:
     """Make the helpers available in every template."""
     from trainer import charts
-    from trainer.services.localtime import stamp
-    app.jinja_env.filters["local_time"] = stamp     # stored UTC -> the configured zone's 'YYYY-MM-DD HH:MM'
+    from trainer.localtime import stamp
+    # stored UTC -> the configured zone: {{ t|local_time }} 'YYYY-MM-DD HH:MM', {{ t|local_time('%H:%M') }}
+    app.jinja_env.filters["local_time"] = stamp
     app.jinja_env.globals.update(
         segments=segments, good_moves=good_moves, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
         title_of=lambda obj: library.title(obj, locale()), library=library)
+    from trainer import vocabulary
+    app.jinja_env.globals.update(vocabulary.HELPERS)   # the grader's text in the UI language

@@ -13,7 +13,7 @@ from trainer.schema import MIGRATIONS
 from trainer.services.assignments import for_trainee
 from trainer.services.cohorts import remove_member
 
-BEFORE = "b7c1e2d3f4a5"          # the last revision with user.cohort_id
+BEFORE = "af96834fe426"          # the last revision with user.cohort_id
 
 
 def test_a_trainee_in_two_cohorts_is_seen_by_both_coaches(client, auth, make_user, make_cohort, make_attempt):

@@ -69,19 +69,32 @@ def marked_report(report: dict, coach: Optional[dict]) -> dict:
     return {**report, "findings": findings, "feedback_overridden": feedback}
 
 
-def attempt_result(attempt: Attempt, track) -> dict:
-    """Pass/fail of a finished attempt under `track` with coach grades counted: the average of the
-    turns' effective totals, and only the red lines that still stand."""
+def coach_graded(attempt: Attempt) -> bool:
+    """True when a coach graded any turn of the attempt that counts."""
+    return any(t.overrides for t in attempt.counted_turns)
+
+
+def standing_red_lines(attempt: Attempt) -> tuple:
+    """(the red-line categories that still stand with coach grades counted, whether the attempt
+    still counts as breached)."""
     turns = attempt.counted_turns
-    if not any(t.overrides for t in turns):
-        return track.result(State.from_dict(attempt.state), attempt.outcome)
-    totals = [effective_total(t) for t in turns]
-    average = round(sum(totals) / len(totals)) if totals else 0
     red_lines = sorted({f.get("category") or "uncategorised" for t in turns if red_line_stands(t)
                         for f in t.report.get("findings", []) if f.get("level") == "red_line"})
     # A breach ending the grader's red lines led to falls with them when the coach overrules them
     # all; one reached without any red line (going along with the request) still stands.
     breached = bool(red_lines) or (attempt.outcome == "red_line_breach" and not any(t.red_lines for t in turns))
+    return red_lines, breached
+
+
+def attempt_result(attempt: Attempt, track) -> dict:
+    """Pass/fail of a finished attempt under `track` with coach grades counted: the average of the
+    turns' effective totals, and only the red lines that still stand."""
+    turns = attempt.counted_turns
+    if not coach_graded(attempt):
+        return track.result(State.from_dict(attempt.state), attempt.outcome)
+    totals = [effective_total(t) for t in turns]
+    average = round(sum(totals) / len(totals)) if totals else 0
+    red_lines, breached = standing_red_lines(attempt)
     passed = None
     if track.pass_mark is not None:
         passed = average >= track.pass_mark and not (track.red_line_fails and breached)

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 from werkzeug.utils import secure_filename
 
+from trainer.localtime import stamp, today
 from trainer.models import DIMENSIONS, Attempt, Cohort, CohortMember, Turn, User
 from trainer.services import library
 from trainer.services.attempts import effective_total, track_result
-from trainer.services.localtime import stamp, today
 
 HEADER = ("trainee", "display_name", "scenario", "scenario_title", "track", "mode", "status",
           "started", "finished", "machine_total", *(f"machine_{d}" for d in DIMENSIONS),

@@ -8,10 +8,10 @@ from typing import Optional
 
 from sqlalchemy.orm import selectinload
 
+from trainer.localtime import stamp, utc_bounds
 from trainer.models import Attempt, GradeOverride, Turn, User
 from trainer.services import library
 from trainer.services.attempts import track_result
-from trainer.services.localtime import stamp, utc_bounds
 from trainer.services.overrides import red_line_stands
 
 

@@ -1,7 +1,7 @@
 """A trainee may be in several cohorts: memberships move from user.cohort_id to cohort_member
 
 Revision ID: c3d4e5f6a7b8
-Revises: b7c1e2d3f4a5
+Revises: af96834fe426
 Create Date: 2026-11-30 02:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3d4e5f6a7b8'
-down_revision = 'b7c1e2d3f4a5'
+down_revision = 'af96834fe426'
 branch_labels = None
 depends_on = None
 
