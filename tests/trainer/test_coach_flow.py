@@ -108,7 +108,7 @@ def test_a_coach_creates_a_cohort_adds_a_trainee_assigns_a_track_and_sees_the_re
     assert f'<b class="weakest-dim">{LABELS[weakest]}</b> {scores[weakest]}' in row
 
     incidents = section(board, r'<table class="incidents">')
-    assert "amy" in incidents and "aml_structuring" in incidents and "协助拆分交易" in incidents
+    assert "amy" in incidents and "aml_structuring" in incidents and "Helping to structure transactions" in incidents
     evidence = [f["text"] for f in attempt.turns[0].report["findings"] if f["level"] == "red_line"]
     assert "分几天取" in evidence
     for words in evidence:

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grading.feedback import CATEGORY_NAMES
 from trainer.access import coached_cohorts, coaches, role_required, runs_cohort
 from trainer.coach.forms import (
     ActionForm, AssignForm, BulkMemberForm, CohortForm, MemberForm, OverrideForm, TraineeFilterForm,
@@ -62,8 +61,7 @@ def _show_error(form, error: CohortError) -> None:
 @role_required("coach")
 def dashboard():
     """Every cohort on one screen: completion, averages, weakest dimensions, red lines."""
-    return render_template("coach/dashboard.html", boards=coaching.boards(coached_cohorts(current_user)),
-                           category_names=CATEGORY_NAMES)
+    return render_template("coach/dashboard.html", boards=coaching.boards(coached_cohorts(current_user)))
 
 
 @bp.route("/trainees/<int:user_id>")
