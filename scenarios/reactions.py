@@ -22,13 +22,13 @@ from scenarios.yamlmap import Document, Problem
 REACTIONS_FILE = Path(__file__).parent / "reactions.yml"
 MAX_PER_TURN = 2
 _T2S = opencc.OpenCC("t2s")
-# A reply that holds the line: the stance reading says so, and either it is sure or the reply
-# makes a move that refuses (the stance model alone also reads "不错" as a refusal).
+# A reply that holds the line: the stance reading says so, and it either counters (refuses and
+# offers a proper way) or makes a move that holds the line. The stance reading alone also takes
+# a scolding or "不错" for a refusal, which a push-back would then answer absurdly.
 REFUSING = ("refuses", "counters")
 HOLDING_MOVES = {"refuse_gift", "refuse_disclosure", "refuse_structuring", "lawful_route",
                  "truthful_documents", "approval_disclaimer", "rule_reason", "risk_disclosure",
                  "needs_check", "fraud_warning"}
-SURE = 0.8
 QUESTION_SPLIT = re.compile(r"(?<=[。！!；;？?])")
 QUESTION = re.compile(r"[？?]|吗|呢|什么|怎么|哪|多少|几|是否|有没有|是不是")
 
@@ -112,9 +112,8 @@ def signals(scenario, state, report, uncovered_before) -> dict:
     improper = request != "legitimate"
     stance = reading.get("stance") or ""
     complied = bool(report.red_lines) and (improper or any(f.request for f in report.red_lines))
-    sure = reading.get("stance_confidence", 0) >= SURE
     refused = (improper and not report.red_lines and stance in REFUSING
-               and (sure or bool(HOLDING_MOVES & report.moves)))
+               and (stance == "counters" or bool(HOLDING_MOVES & report.moves)))
     refusals = dict(state.refusals)
     if refused:
         refusals[request] = refusals.get(request, 0) + 1
