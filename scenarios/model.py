@@ -130,10 +130,10 @@ def build(data: dict, path: str = "", defaults: dict | None = None) -> Scenario:
 
 
 def merge_reactions(own, library) -> tuple:
-    """The scenario's reactions first (an id shared with the library replaces it, `off: true`
+    """The scenario's reactions first (an id shared with the library replaces it, `disable: true`
     switches it off), then the library's remaining defaults in their order."""
     mine = {r["id"]: r for r in own}
-    merged = [r for r in own if not r.get("off")]
+    merged = [r for r in own if not r.get("disable")]
     merged += [r for r in library if r["id"] not in mine]
     return tuple(reaction(r) for r in merged)
 

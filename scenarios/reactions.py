@@ -1,7 +1,7 @@
 """Reactions: how the customer answers what a reply actually did, before the scripted line.
 
 The library-wide defaults live in scenarios/reactions.yml; a scenario's own `reactions:` block
-replaces one by id, switches one off (`off: true`) or adds its own. Each turn the engine derives
+replaces one by id, switches one off (`disable: true`) or adds its own. Each turn the engine derives
 signals from the grader's Report (scenarios.conditions names them), picks at most one reaction per
 group in order (at most MAX_PER_TURN), and says their lines first.
 """
@@ -16,7 +16,7 @@ import opencc
 
 from scenarios import conditions
 from scenarios.fields import Checker, as_dict
-from scenarios.schema import MOOD_BAND_NAMES, PERSONA_PLACEHOLDERS, REACTION_PLACEHOLDERS
+from scenarios.schema import MOOD_BAND_NAMES, OUTCOMES, PERSONA_PLACEHOLDERS, REACTION_PLACEHOLDERS
 from scenarios.yamlmap import Document, Problem
 
 REACTIONS_FILE = Path(__file__).parent / "reactions.yml"
@@ -49,12 +49,12 @@ def check(c: Checker, path: tuple, items, allowed: set, facts: set, library_ids=
         if rid in seen:
             c.add(where + ("id",), f"reaction id '{rid}' is used twice")
         seen.add(rid)
-        if r.get("off"):
+        if r.get("disable"):
             if library_ids is not None and rid not in library_ids:
-                c.add(where + ("off",), f"no library reaction '{rid}' to switch off")
+                c.add(where + ("disable",), f"no library reaction '{rid}' to switch off")
             continue
         if "when" not in r or "lines" not in r:
-            c.add(where, "a reaction needs 'when' and 'lines' (or 'off: true' to switch a default off)")
+            c.add(where, "a reaction needs 'when' and 'lines' (or 'disable: true' to switch a default off)")
             continue
         if isinstance(r["when"], dict):
             conditions.check(c, where + ("when",), r["when"], facts, last=False)
@@ -90,7 +90,9 @@ def check_file(doc: Document) -> list[Problem]:
         return c.problems
     allowed = set(PERSONA_PLACEHOLDERS) | {"address"}
     check(c, ("reactions",), top.get("reactions"), allowed, set())
-    for outcome, lines in as_dict(top.get("partings")).items():
+    for outcome in as_dict(top.get("partings")):
+        if outcome not in OUTCOMES:
+            c.add(("partings", outcome), f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
         c.texts(("partings", outcome), allowed, min_items=1)
     return c.problems
 

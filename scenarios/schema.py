@@ -102,7 +102,7 @@ FIELDS = {
     "reaction": {
         "id": (TEXT, True), "when": (MAP, False), "lines": (MAP, False), "group": (TEXT, False),
         "mood": (INT, False), "trust": (INT, False), "hold": ((bool,), False),
-        "once": ((bool,), False), "off": ((bool,), False),
+        "once": ((bool,), False), "disable": ((bool,), False),
     },
     "reaction_line": {"zh": (TEXT, True), "en": (TEXT, False)},
     # scenarios/reactions.yml
