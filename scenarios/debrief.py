@@ -37,10 +37,10 @@ MOOD_NAMES = {"furious": ("愤怒", "furious"), "upset": ("不满", "upset"), "u
               "calm": ("平静", "calm"), "satisfied": ("满意", "satisfied")}
 # Reactions the debrief reports, by reaction id: what the customer noticed.
 NOTICED = {
-    "wrong_surname": ("第{t}轮叫错了客户的姓，客户当场纠正了你。", "Turn {t}: you got the customer's surname wrong and were corrected."),
-    "jargon": ("第{t}轮用了客户听不懂的行话，客户要你“说人话”。", "Turn {t}: you used jargon the customer did not understand."),
-    "repeated_question": ("第{t}轮问了客户已经说过的事。", "Turn {t}: you asked for something the customer had already told you."),
-    "small_talk_when_upset": ("第{t}轮在客户着急时闲聊，客户更生气了。", "Turn {t}: small talk while the customer was upset made it worse."),
+    "wrong_surname": ("第{t}轮叫错了客户的姓，客户当场纠正了你。", "Turn(s) {t}: you got the customer's surname wrong and were corrected."),
+    "jargon": ("第{t}轮用了客户听不懂的行话，客户要你“说人话”。", "Turn(s) {t}: you used jargon the customer did not understand."),
+    "repeated_question": ("第{t}轮问了客户已经说过的事。", "Turn(s) {t}: you asked for something the customer had already told you."),
+    "small_talk_when_upset": ("第{t}轮在客户着急时闲聊，客户更生气了。", "Turn(s) {t}: small talk while the customer was upset made it worse."),
 }
 
 
@@ -66,9 +66,10 @@ def describe(scenario, state, ending) -> dict:
             if not h.get("complied"):
                 name = RED_LINE_NAMES.get(cat, RED_LINE_NAMES["uncategorised"])
                 say(f"第{h['turn']}轮碰了红线：{name[0]}。", f"Turn {h['turn']}: red line crossed ({name[1]}).")
-        for rid in h.get("reactions", ()):
-            if rid in NOTICED:
-                say(NOTICED[rid][0].format(t=h["turn"]), NOTICED[rid][1].format(t=h["turn"]))
+    for rid, (zh_text, en_text) in NOTICED.items():
+        turns = [str(h["turn"]) for h in history if rid in h.get("reactions", ())]
+        if turns:   # one sentence per kind of slip, naming every turn it happened on
+            say(zh_text.format(t="、".join(turns)), en_text.format(t=", ".join(turns)))
     found_at = {f: h["turn"] for h in history for f in h["uncovered"]}
     for fact in scenario.facts:
         text = render(fact.fact, state.persona)
