@@ -123,13 +123,7 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
     hold = any(r.hold for r in said)
     turn = state.turn + 1
     rng = random.Random(f"{state.seed}:{turn}:say")
-    # The customer first reacts to what the reply did, then to how they were treated, then
-    # answers what was asked; a push-back keeps the customer on this step instead.
-    reacted = [reactions.line(r, state, report, turn_signals, mood_band) for r in said]
-    spoken = [r["zh"] for r in reacted]
-    if chosen.say and not hold:
-        spoken.append(render(rng.choice(chosen.say), state.persona))
-    spoken += [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
+    spoken = _first_words(scenario, state, report, chosen, said, found, turn_signals, rng)
     # The turn limit is the safety net against a scenario whose loops never let go.
     ending_id = None if hold else chosen.end
     ending_id = ending_id or (scenario.on_max_turns if turn >= scenario.max_turns else None)
@@ -153,10 +147,22 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
     # A push-back asks again in the step's next variant (other words); a step with one variant
     # leaves the push-back to the reaction alone rather than repeat the line verbatim.
     again = _step_line(scenario, new, next_step)
-    if not hold or again != state.customer_line:
+    if not hold or again not in state.customer_line:
         spoken.append(again)
     line = _one_turn(spoken)
     return Advance(replace(new, customer_line=line), line, None)
+
+
+def _first_words(scenario: Scenario, state: State, report, chosen, said: list, found: list,
+                 turn_signals: dict, rng: random.Random) -> list:
+    """What the customer says before the next line: reactions to what the reply did, the
+    transition's own reaction (not on a push-back), then the facts the reply drew out."""
+    band_name = band(state.mood, MOOD_BANDS)
+    # The customer speaks Chinese; the en lines are there for reviewers and coaches.
+    spoken = [reactions.line(r, state, report, turn_signals, band_name)["zh"] for r in said]
+    if chosen.say and not any(r.hold for r in said):
+        spoken.append(render(rng.choice(chosen.say), state.persona))
+    return spoken + [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
 
 
 def _one_turn(parts: list) -> str:
