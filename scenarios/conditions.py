@@ -10,13 +10,14 @@ A `when` is either the word `default` or a mapping whose entries must ALL hold:
     flag: <flag>                             the grader flagged the reply (empty, gibberish ...)
     run_average|run_worst|run_red_lines: ">= 70"   the whole run so far, this reply included
     finding: <rule id>                       a finding of that rule (etiquette.Jargon, etiquette.WrongName)
-    request: improper|legitimate|<type>      what the customer's line was read as asking
+    request: improper|legitimate|<type>      what the customer's line was read as asking ("a|b" = either)
     stance: refuses|counters                 how the reply stood to it ("a|b" = either)
     refused: true / complied: true           the reply held the line on an improper request / went along
     refusals: ">= 2"                         refusals of the current request, this reply included
     pushed_back: true                        the customer pushed back on the last turn (a held refusal)
     repeats_question: true                   the reply asks for a hidden fact the customer already gave
-    small_talk: true                         the reply has no substance or is off the topic
+    small_talk: true                         chat about something else (weather, meals ...) with no substance
+    ends: true                               (reactions only) the transition taken ends the attempt
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from scenarios.schema import (
 
 RULE_ID = re.compile(r"^[a-z]+\.[A-Za-z]+$")
 COUNT_KEYS = ("run_red_lines", "refusals")   # comparisons on counts, not 0-100 scores
-FLAG_KEYS = ("refused", "complied", "pushed_back", "repeats_question", "small_talk")
+FLAG_KEYS = ("refused", "complied", "pushed_back", "repeats_question", "small_talk", "ends")
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
         "==": operator.eq, "!=": operator.ne}
@@ -75,7 +76,7 @@ def check(c, path: tuple, when, facts: set, last: bool) -> None:
             c.add(where, f"unknown flag {value!r}; expected one of {', '.join(FLAGS)}")
         elif key == "finding" and not (isinstance(value, str) and RULE_ID.match(value)):
             c.add(where, f"expected a grader rule id such as etiquette.Jargon, got {value!r}")
-        elif key == "request" and value not in REQUESTS:
+        elif key == "request" and not all(p in REQUESTS for p in str(value).split("|")):
             c.add(where, f"unknown request {value!r}; expected one of {', '.join(REQUESTS)}")
         elif key == "stance" and not all(p in STANCES for p in str(value).split("|")):
             c.add(where, f"unknown stance in {value!r}; expected one of {', '.join(STANCES)}")
@@ -110,7 +111,8 @@ def _one(key: str, value, report, state: dict, uncovered, scores=None) -> bool:
     if key == "stance":
         return state.get("stance") in value.split("|")
     if key == "request":
-        return value == state.get("request") or value == ("improper" if state.get("improper") else "legitimate")
+        kind = "improper" if state.get("improper") else "legitimate"
+        return any(part in (state.get("request"), kind) for part in value.split("|"))
     if key in FLAG_KEYS:
         return bool(state.get(key)) == value
     if key == "asked":

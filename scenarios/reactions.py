@@ -30,7 +30,10 @@ HOLDING_MOVES = {"refuse_gift", "refuse_disclosure", "refuse_structuring", "lawf
                  "truthful_documents", "approval_disclaimer", "rule_reason", "risk_disclosure",
                  "needs_check", "fraud_warning"}
 QUESTION_SPLIT = re.compile(r"(?<=[。！!；;？?])")
-QUESTION = re.compile(r"[？?]|吗|呢|什么|怎么|哪|多少|几|是否|有没有|是不是")
+HEARD_BIGRAMS = 4      # Chinese character pairs shared with the customer's answer: it was heard
+SMALL_TALK = re.compile(r"天气|吃(饭|了吗|了没)|周末|最近(怎么样|好吗|忙吗)|(家里|孩子|身体)(都|还)?好|"
+                        r"(今天|这几天)(真|挺|好)?(热|冷)|放假|旅游|看球|追剧")
+QUESTION = re.compile(r"([？?]|[吗呢么][。！!]?)\s*$")   # a sentence that ends as a question
 
 
 def check(c: Checker, path: tuple, items, allowed: set, facts: set, library_ids=None) -> None:
@@ -120,25 +123,39 @@ def signals(scenario, state, report, uncovered_before) -> dict:
     if refused:
         refusals[request] = refusals.get(request, 0) + 1
     text = _T2S.convert(report.reply or "")
-    repeated = [f for f in scenario.facts if f.id in uncovered_before and _asks_again(f, text)]
+    repeated = [f for f in scenario.facts if f.id in uncovered_before
+                and _asks_again(f, text, state.persona)]
     totals = [h["total"] for h in state.history] + [report.total]
     reds = sum(len(h["red_lines"]) for h in state.history) + len(report.red_lines)
     return {"request": request, "improper": improper, "stance": stance, "refused": refused,
             "complied": complied, "refusals": refusals.get(request, 0) if improper else 0,
             "pushed_back": bool(state.history and state.history[-1].get("held")),
             "refusal_counts": refusals, "repeats_question": bool(repeated), "repeated": repeated,
-            "small_talk": bool({"off_topic", "no_substance"} & set(report.flags)),
+            # Chat about something else; a curt brush-off ("请提供卡号。") is not small talk.
+            "small_talk": bool({"off_topic", "no_substance"} & set(report.flags))
+            and bool(SMALL_TALK.search(text)),
             "run_average": round(sum(totals) / len(totals)), "run_worst": min(totals),
             "run_red_lines": reds}
 
 
-def _asks_again(fact, text: str) -> bool:
-    """The reply ASKS the fact's question again (a sentence with the cue that is a question),
-    not merely mentions the topic while acting on what the customer said."""
+def _asks_again(fact, text: str, persona: dict) -> bool:
+    """The reply ASKS the fact's question again (a sentence with the cue that is a question) and
+    shows no sign of having heard the answer (it does not take up the customer's own words);
+    "下游欠您的货款有合同吗？" builds on what was said, it does not ask for it again."""
+    from scenarios.persona import render
+    said = render(fact.reveal or fact.fact, persona)
+    if len(_bigrams(said) & _bigrams(text)) >= HEARD_BIGRAMS:
+        return False
     for sentence in QUESTION_SPLIT.split(text):
         if QUESTION.search(sentence) and any(p.search(sentence) for p in fact.asked_by):
             return True
     return False
+
+
+def _bigrams(text: str) -> set:
+    """Pairs of adjacent Chinese characters: the customer's words a reply can take up."""
+    han = [ch if "\u4e00" <= ch <= "\u9fff" else " " for ch in text]
+    return {a + b for a, b in zip(han, han[1:]) if a != " " and b != " "}
 
 
 def choose(scenario, state, report, turn: dict, band: str, transition) -> list:
@@ -147,6 +164,7 @@ def choose(scenario, state, report, turn: dict, band: str, transition) -> list:
     A push-back (hold) is said only where the transition would end the attempt on one refusal:
     where it goes on to another step, the scenario scripts the customer's next move itself."""
     chosen, groups = [], set()
+    turn = {**turn, "ends": bool(transition.end)}
     for r in scenario.reactions:
         if r.group in groups or len(chosen) >= MAX_PER_TURN:
             continue

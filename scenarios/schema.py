@@ -31,7 +31,7 @@ STATE_KEYS = ("mood", "trust")
 RUN_KEYS = ("run_average", "run_worst", "run_red_lines")
 # What the reply did to the customer's request, and how it spoke (derived from the Report).
 SIGNAL_KEYS = ("finding", "request", "stance", "refused", "complied", "refusals", "pushed_back",
-               "repeats_question", "small_talk")
+               "repeats_question", "small_talk", "ends")
 CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + RUN_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
 ) + SIGNAL_KEYS

@@ -73,12 +73,67 @@ def test_small_talk_makes_an_upset_customer_angrier(library):
     assert state.mood < before.mood - 15     # the brush-off branch's -15 and the reaction's -10
 
 
-def test_agreeing_to_an_improper_request_makes_the_customer_proceed_as_agreed(library):
-    state, (line,), ending = play(library["gift_festival"], 61, ["好的阿姨，那我就收下了，谢谢您。"])
+def test_agreeing_to_an_improper_request_ends_with_the_customer_proceeding_as_agreed(library):
+    scenario = library["gift_festival"]
+    state, (line,), ending = play(scenario, 61, ["好的阿姨，那我就收下了，谢谢您。"])
     assert ending.outcome == "red_line_breach"
-    assert line.startswith(("那就说定了，按你说的办。", "好，就照你说的来。"))
-    assert line.endswith("这就对了嘛！跟阿姨客气啥。")      # the ending's own words follow
+    assert line == "这就对了嘛！跟阿姨客气啥。" == scenario.endings["accepted"].customer[0]
     assert state.customer_line == line
+
+
+TINY = """
+id: tiny_agreement
+version: 1
+title: {zh: 测试, en: Test}
+kind: gift
+difficulty: 1
+tracks: [onboarding]
+on_max_turns: done
+persona:
+  vars: {surname: last_name}
+  name: "{surname}先生"
+  address: "{surname}先生"
+  age: 40
+  occupation: 职员
+  segment: 大众客户
+  finances: 活期几万元
+  mood: 50
+  trust: 50
+  goals: [送礼]
+steps:
+  - id: offer
+    customer: ["这点心意你收着。"]
+    expects: {model_answer: 心意领了，礼物不能收。, why: 拒收礼品。}
+    transitions:
+      - when: {red_line: true}
+        next: after
+      - when: default
+        end: done
+  - id: after
+    customer: ["那我下周再来办业务。"]
+    expects: {model_answer: 好的。, why: 收尾。}
+    transitions:
+      - when: default
+        end: done
+endings:
+  - id: done
+    outcome: resolved
+    debrief: {zh: 结束。, en: Done.}
+"""
+
+
+def test_agreement_where_the_scenario_goes_on_draws_the_proceed_line(tmp_path):
+    from scenarios import load_scenario
+    path = tmp_path / "tiny_agreement.yml"
+    path.write_text(TINY, encoding="utf-8")
+    scenario = load_scenario(path)
+    state, _ = start(scenario, 1)
+    report = make_report("好的，那我收下了。", total=30, red=["gift"])
+    report.reading = {"request": "offers_gift", "stance": "complies"}
+    new, line, ending = advance(scenario, state, report)
+    assert ending is None and new.step == "after"
+    assert line in ("那就说定了，按你说的办。那我下周再来办业务。", "好，就照你说的来。那我下周再来办业务。")
+    assert new.history[-1]["complied"] and new.history[-1]["request"] == "offers_gift"
 
 
 def test_a_refusal_draws_push_back_and_a_second_refusal_is_needed(library):
