@@ -23,9 +23,6 @@ GRADER_GETS_WRONG = {
     ("complaint_wealth_loss", "bad — handles it well, then promises full compensation to stop the complaint"):
         "grader: reads 我保证全额赔偿您的损失 as guarantee_approval (a loan-approval red line); an "
         "unauthorised compensation promise is the scenario's overpromised ending, not a rubric red line",
-    ("crisis_media_threat", "bad — calms him, then offers service for deleting the video"):
-        "grader: reads 跟主任申请特事特办，给您插个队 as favoritism; no loan approval or connections — "
-        "trading service for deleting the video is scored under compliance and ends in posted_online",
     ("dual_recording_rehearsal", "bad — says 好的 to recording only the start and end, then skims"):
         "grader: flags 这个产品挺好的 as suitability for a C3 customer and an R3 product (matched), and "
         "misses that 好的 goes along with 只录开头结尾 (a faked recording: disclosure)",
