@@ -44,7 +44,7 @@ NOTICED = {
 }
 
 
-def describe(scenario, state, ending) -> dict:
+def describe(scenario, state) -> dict:
     """{"zh": [...], "en": [...]}: one sentence per thing that happened in this attempt."""
     from scenarios.engine import MOOD_BANDS, band   # the engine imports this module
     history = state.history

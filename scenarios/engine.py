@@ -142,7 +142,7 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
             spoken.append(render(rng.choice(parting), state.persona))
         line = _one_turn(spoken)
         new = replace(new, ending=ending_id, customer_line=line)
-        return Advance(replace(new, debrief=describe(scenario, new, ending)), line, ending)
+        return Advance(replace(new, debrief=describe(scenario, new)), line, ending)
     new = replace(new, step=next_step)
     # A push-back asks again in the step's next variant (other words); a step with one variant
     # leaves the push-back to the reaction alone rather than repeat the line verbatim.
