@@ -15,6 +15,7 @@ import yaml
 
 from grading.features import text_features
 from grading.learned import model
+from grading.loader import SAFE_LOADER
 
 FILE = Path(__file__).parent / "conversation.yml"
 LEGITIMATE = "legitimate"
@@ -30,6 +31,8 @@ class RequestType:
     source: str = ""
     cues: tuple = ()
     examples: tuple = ()
+    title_en: str = ""       # the title in English, for an English UI
+    message_en: str = ""     # the message in English
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Stance:
     complies_with_request: bool
     cues: tuple = ()
     examples: tuple = ()
+    title_en: str = ""       # the title in English, for an English UI
 
 
 @dataclass(frozen=True)
@@ -70,15 +74,16 @@ class StanceReading:
 @lru_cache(maxsize=1)
 def catalogue() -> tuple:
     """(request types by id, stances by id) from conversation.yml."""
-    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    data = yaml.load(FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     requests = {k: RequestType(id=k, title=v["title"], category=v.get("category"),
                                message=v.get("message", ""), source=v.get("source", ""),
                                cues=tuple(re.compile(c) for c in v.get("cues") or ()),
-                               examples=tuple(v.get("examples") or ()))
+                               examples=tuple(v.get("examples") or ()),
+                               title_en=v.get("title_en", ""), message_en=v.get("message_en", ""))
                 for k, v in data["requests"].items()}
     stances = {k: Stance(id=k, title=v["title"], complies_with_request=bool(v["complies_with_request"]),
                          cues=tuple(re.compile(c) for c in v.get("cues") or ()),
-                         examples=tuple(v.get("examples") or ()))
+                         examples=tuple(v.get("examples") or ()), title_en=v.get("title_en", ""))
                for k, v in data["stances"].items()}
     return requests, stances
 

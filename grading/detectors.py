@@ -20,7 +20,12 @@ _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|�
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
                  "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
 _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
-                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化")
+                    r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化|"
+                    r"了解一下|欢迎(您)?(办理|咨询|随时|选购|体验)|一揽子|(也|新|刚)推出|费率优惠|免费办|年金险|分红(型)?险|"
+                    r"利率也很|很有竞争力|业绩亮眼|[九八七]五?折")
+# Words that acknowledge without answering: a restatement followed by these is still an echo.
+_NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|收到您的(情况|问题|诉求)|您的(诉求|问题|情况)|"
+                         r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)")
 
 
 @lru_cache(maxsize=2048)
@@ -45,26 +50,69 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def is_gibberish(text: str) -> bool:
-    """Keyboard mashing or one character repeated: little Chinese, or almost no variety."""
+    """Keyboard mashing or one character repeated: little Chinese, or almost no variety. An
+    English word counts as one word, as a Chinese character does ("这个product是R4" is a sentence)."""
     chars = _WORD.findall(text)
     if not chars:
         return False
     han = _CJK.findall(text)
-    if len(han) < 0.4 * len(chars) and not re.fullmatch(r"[\d\s.,%，。]+", text):
+    words = len(han) + len(re.findall(r"[A-Za-z]{2,}", text))
+    if len(han) < 0.4 * len(chars) and len(han) < 0.7 * words and not re.fullmatch(r"[\d\s.,%，。]+", text):
         return True
     if len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3:
         return True
     return len(han) >= 6 and len(set(han)) / len(han) < 0.35   # 哈哈哈哈 嗯嗯嗯
 
 
+_PERSON = re.compile(r"[我你您咱]")
+
+
 def is_echo(text: str, customer: str) -> bool:
-    """Mostly the customer's own words handed back, with little added."""
-    mine = cjk_bigrams(text)
+    """Mostly the customer's own words handed back, with little added: "我"/"你" turned into
+    "您" and courtesy formulas tacked on do not make them the trainee's own."""
+    mine = cjk_bigrams(_PERSON.sub("您", _NON_ANSWER.sub("，", text)))
     if not mine or not customer:
         return False
-    theirs = cjk_bigrams(customer)
-    novel = mine - theirs
+    theirs = cjk_bigrams(_PERSON.sub("您", customer))
+    novel = mine - theirs - cjk_bigrams(_PERSON.sub("您", "，".join(_FILLER.findall(text))))
+    novel = {b for b in novel if not (b[0] == "您" or b[1] == "您")}
     return len(mine & theirs) / len(mine) >= 0.6 and len(novel) < 8
+
+
+# Words that agree to something: what turns a parroted request into a yes ("分三天来取，行").
+_AGREES = re.compile(r"行|(?<!问)好(?!的心情)|可以|没问题|成|收下|收了|收着|就这么|没事|放心|照办|"
+                     r"按您说的|答应|ok|OK")
+
+
+_GREETINGS = re.compile(r"[您你]好|早上好|下午好|晚上好")
+
+
+def parroted(span: str, reply: str, customer: str) -> bool:
+    """The span is the customer's own words handed back and nothing else in the reply agrees to
+    them: a parrot, not a promise (it games the grader; it does not cross a line)."""
+    span, reply, customer = (_PERSON.sub("您", t) for t in (span, reply, customer))
+    grams = cjk_bigrams(span)
+    if not grams or len(grams & cjk_bigrams(customer)) / len(grams) < 0.8:
+        return False
+    rest = _GREETINGS.sub("", reply)
+    for run in sorted(_shared_runs(rest, customer), key=len, reverse=True):
+        rest = rest.replace(run, "")
+    return not _AGREES.search(rest)
+
+
+def _shared_runs(reply: str, customer: str) -> set:
+    """The longest runs of two or more characters of the reply that also stand in the customer's line."""
+    runs, i = set(), 0
+    while i < len(reply):
+        j = i + 2
+        while j <= len(reply) and reply[i:j] in customer:
+            j += 1
+        if j - 1 - i >= 2:
+            runs.add(reply[i:j - 1])
+            i = j - 1
+        else:
+            i += 1
+    return runs
 
 
 def content_chars(text: str) -> int:
@@ -73,14 +121,30 @@ def content_chars(text: str) -> int:
 
 
 def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool:
-    """Says nothing about this kind of situation: no topic words, or mainly a sales pitch."""
+    """Says nothing about this kind of situation: no topic words and nothing of what the customer
+    said, or mainly a sales pitch. A reply that answers and then offers an alternative
+    ("不能借给您。要不看看信用卡分期？") is not a pitch."""
     topic_hits = len(topic.findall(text))
     pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
     overlap = len(shared_content(text, customer))
-    if pitch_hits >= 2 and (pitch_hits > topic_hits or (customer and overlap == 0)):
-        return True
-    # Without the customer's line we cannot tell a short generic answer from an unrelated one.
-    return bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
+    if pitch_hits >= 2 and (overlap < 2 or pitch_hits >= 3) and (pitch_hits > topic_hits or (customer and overlap == 0)):
+        pitched = sum(len(s) for s in re.split(r"(?<=[。！？!?；;])", text) if _PITCH.search(s))
+        if pitched >= 0.6 * len(text):
+            return True
+    # Without the customer's line we cannot tell a short generic answer from an unrelated one;
+    # a reply sharing the customer's own words (借, 买, 批 …) is about what they said.
+    return (bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
+            and len(shared_chars(text, customer)) < 2)
+
+
+def shared_chars(reply: str, customer: str) -> set:
+    """Chinese characters of the reply that the customer also used, leaving out the commonest
+    ones (的, 我, 您, 是 …) that any two sentences share."""
+    return (set(_CJK.findall(reply)) & set(_CJK.findall(customer))) - _COMMON_CHARS
+
+
+_COMMON_CHARS = set("的一是不了在有我你您他她这个们来上大为和到以说时要就会可也对能得那下过后里"
+                    "好么什没都吗吧呢啊哦嗯呀给把让被还很再先又")
 
 
 def is_word_salad(text: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from dataclasses import replace
 
 from grading import detectors, scoring, verdicts
 from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
@@ -29,13 +30,21 @@ def _rules():
 
 
 @lru_cache(maxsize=256)
-def _forbidden_rule(pattern: str, message: str, category, dimension: str) -> PhraseRule:
+def _forbidden_rule(pattern: str, message: str, category, dimension: str, message_en: str = "") -> PhraseRule:
     # A scenario author's or caller's regex: run with bounded work (UnsafePattern if it cannot be)
     from grading.safe_regex import BoundedPhraseRule
     level = "red_line" if category else "warning"
     return BoundedPhraseRule(id="step.forbidden", dimension=dimension, message=message, level=level,
                              category=category, penalty=25, cap=45 if not category else None,
-                             patterns=(pattern_to_simplified(pattern),))
+                             patterns=(pattern_to_simplified(pattern),),
+                             message_en=message_en or step_message_en(category))
+
+
+def step_message_en(category) -> str:
+    """English for a scenario step's forbidden item written only in Chinese: what its category means."""
+    if category in verdicts.CATEGORY_MESSAGES_EN:
+        return f"{verdicts.CATEGORY_MESSAGES_EN[category]} (forbidden at this step of the scenario)"
+    return "This step of the scenario asks you not to say this"
 
 
 def _satisfied(group: str, moves: set) -> bool:
@@ -45,6 +54,10 @@ def _satisfied(group: str, moves: set) -> bool:
 def _first_pos(group: str, findings) -> int:
     names = set(group.split("|"))
     return min((f.start for f in findings if f.level == "good" and f.move in names), default=-1)
+
+
+# A reply that sells: recommends, finds a product suitable, or invites the purchase.
+_PITCH = re.compile(r"推荐|适合您|很适合|可以(买|配置|考虑)|(买|配置|认购|申购)(这款|这个|一点|一些)|值得")
 
 
 def _requirements(ctx: Context, profile: dict, text: str):
@@ -81,7 +94,8 @@ def read(reply: str, ctx: Context) -> tuple:
         if rule.applies(ctx):
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
-        findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension).find(doc))
+        findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension,
+                                        item.message_en).find(doc))
     return doc, findings
 
 
@@ -100,6 +114,10 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     moves = {f.move for f in findings if f.level == "good"}
 
     flags = _flags(text, ctx, profile, customer, findings)
+    if "echo" in flags or "keyword_gaming" in flags:
+        findings[:] = [_parrot_warning(f) if f.level == "red_line" and not f.rule.startswith("step.")
+                       and detectors.parroted(to_simplified(f.text), text, customer) else f
+                       for f in findings]
     groups = list(ctx.expected_moves or profile["moves"])
     done = [g for g in groups if _satisfied(g, moves)]
     positions = [_first_pos(g, findings) for g in done]
@@ -121,9 +139,15 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     red = any(f.level == "red_line" for f in findings)
     levels = model("levels") if learned_levels and text.strip() else None
     if levels is not None:
-        predicted = levels.predict(feats)
+        predicted = scoring.straighten(levels.predict(feats), levels.meta.get("line", {}))
         reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
         caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking)
+        # The rubric's level 2: a key disclosure missing — where a scenario step says this turn owes
+        # it, or "a product pitched with no risk statement at all". (Elsewhere the rules expect
+        # disclosures trainers do not, so the blend decides.)
+        if missing_key and (ctx.expected_moves or (ctx.kind == "product_sale" and _PITCH.search(text)
+                                                   and any("risk_disclosure" in g for g in missing_key))):
+            caps["compliance"] = min(caps["compliance"], 59)
         scores = scoring.blend(scores, predicted, levels.meta.get("blend", {}), red, caps)
     scores = scoring.clamp(scoring.apply_flags(scores, flags))
     total = scoring.total(scores, red, bool(flags))
@@ -132,7 +156,14 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
                     missing_moves=missing, flags=flags, reading=reading)
     report.feedback = feedback(report, by_move)
+    report.feedback_en = feedback(report, by_move, lang="en")
     return report
+
+
+def _parrot_warning(f: Finding) -> Finding:
+    """A red line found in words copied from the customer, in a reply written to game the
+    grader: the trainee agreed to nothing; the reply is marked for what it is (gaming)."""
+    return replace(f, level="warning", message=f.message + "（这几个字是照抄客户的原话，未计红线；整条回复按凑关键词处理）")
 
 
 _TITLES = "先生|女士|阿姨|叔叔|叔|大爷|奶奶|爷爷|大姐|姐|大哥|哥|老师|总|老板|师傅|经理"
@@ -154,7 +185,9 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
         if f.move == "named_address" and not to_simplified(f.text).startswith(surname):
             f = Finding(rule="etiquette.WrongName", dimension="etiquette", level="warning",
                         message=f"称呼错了客户的姓：客户姓{ctx.customer_surname}", start=f.start, end=f.end,
-                        text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”")
+                        text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”",
+                        message_en=f"Wrong surname: the customer's surname is {ctx.customer_surname}",
+                        suggestion_en=f"Check the customer's surname and say “{ctx.customer_surname}先生/女士”")
         out.append(f)
     return out
 
@@ -170,7 +203,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
     feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
     stance = read_stance(doc.reading.text, request, feats)
     if doc.reading.text.strip():
-        findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings)
+        findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)
     return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
             "request_cue": request.cue, "request_cues": list(request.model_cues),
             "request_carried": request.carried,

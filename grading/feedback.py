@@ -17,25 +17,74 @@ FLAG_MESSAGES = {
 }
 DIMENSION_NAMES = {"etiquette": "礼仪化", "structure": "结构化", "empathy": "同理心", "compliance": "合规"}
 
+# The same words for an English UI (a trainee reads them; the grade is the same).
+CATEGORY_NAMES_EN = {
+    "guarantee": "Guaranteed capital or returns", "suitability": "Suitability",
+    "disclosure": "Skipped risk disclosure / dual recording", "falsify": "Falsified documents",
+    "guarantee_approval": "Promised loan approval", "favoritism": "Approval through connections",
+    "gift": "Accepting gifts", "leak": "Leaking customer information",
+    "aml_structuring": "Helping to structure transactions", "aml_tipoff": "Tipping off about AML reports",
+    "tying": "Loan tying / bundling / improper fees", "private_dealing": "Private dealing / off-book sales",
+}
+FLAG_MESSAGES_EN = {
+    "empty": "The reply is empty: answer the customer's question.",
+    "gibberish": "The reply cannot be understood: answer the customer in full Chinese sentences.",
+    "echo": "The reply only repeats the customer's words: respond to what they want and say what you will do.",
+    "no_substance": "The reply is only pleasantries and linking words with nothing in it: give the reason, "
+                    "the options and the next step.",
+    "off_topic": "The reply does not answer the customer's question: deal with their concern first, "
+                 "do not switch to selling.",
+    "keyword_gaming": "The reply reads like keywords or pleasantries strung together, not a real answer: "
+                      "explain the reason, what can be done and the next step in full sentences.",
+}
+DIMENSION_NAMES_EN = {"etiquette": "Etiquette", "structure": "Structure", "empathy": "Empathy",
+                      "compliance": "Compliance"}
 
-def feedback(report, moves_to_rules: dict) -> list:
-    """At most three feedback points: red lines, then whole-reply problems, then the weakest area."""
+
+def category_name(category: str, lang: str = "zh") -> str:
+    """A red-line category's name in the UI language (the id itself when unknown)."""
+    names = CATEGORY_NAMES_EN if lang == "en" else CATEGORY_NAMES
+    return names.get(category, category)
+
+
+# How each point is worded, per language: the same points are chosen for both.
+POINTS = {
+    "zh": {"red": "红线（{name}）：“{text}”——{message}。建议：{suggestion}",
+           "red_bare": "红线（{name}）：“{text}”——{message}。建议：",
+           "warning": "{dim}：“{text}”——{message}。{suggestion}",
+           "missing": "{dim}：缺少“{move}”。", "fine": "回复完整得体，继续保持。"},
+    "en": {"red": "Red line ({name}): “{text}” — {message}. Instead: {suggestion}",
+           "red_bare": "Red line ({name}): “{text}” — {message}.",
+           "warning": "{dim}: “{text}” — {message}. {suggestion}",
+           "missing": "{dim}: missing — {move}.", "fine": "A complete, well-judged reply: keep it up."},
+}
+
+
+def feedback(report, moves_to_rules: dict, lang: str = "zh") -> list:
+    """At most three feedback points: red lines, then whole-reply problems, then the weakest area.
+    `lang="en"` words the same points in English (the quoted reply stays as typed)."""
+    en = lang == "en"
+    words, dims = POINTS["en" if en else "zh"], DIMENSION_NAMES_EN if en else DIMENSION_NAMES
     points = []
     for f in report.red_lines[:2]:
-        name = CATEGORY_NAMES.get(f.category, f.category)
-        points.append(f"红线（{name}）：“{f.text}”——{f.message}。建议：{f.suggestion}")
+        points.append(words["red" if f.suggestion else "red_bare"].format(
+            name=category_name(f.category, lang), text=f.text, message=f.message_for(lang),
+            suggestion=f.suggestion_for(lang)))
     for flag in report.flags:
-        points.append(FLAG_MESSAGES[flag])
+        points.append((FLAG_MESSAGES_EN if en else FLAG_MESSAGES)[flag])
     warnings = [f for f in report.findings if f.level == "warning"]
     for f in warnings[:2]:
-        points.append(f"{DIMENSION_NAMES[f.dimension]}：“{f.text}”——{f.message}。{f.suggestion}")
+        points.append(words["warning"].format(dim=dims[f.dimension], text=f.text, message=f.message_for(lang),
+                                              suggestion=f.suggestion_for(lang)))
     weakest = sorted(report.scores, key=lambda d: report.scores[d])
     for group in report.missing_moves:
         rule = next((moves_to_rules.get(m) for m in group.split("|") if m in moves_to_rules), None)
         if rule is None:
             continue
         if rule.dimension in weakest[:2] or len(points) < 2:
-            points.append(f"{DIMENSION_NAMES[rule.dimension]}：缺少“{rule.message}”。")
+            move = (rule.message_en or rule.message) if en else rule.message
+            move = move[:1].lower() + move[1:] if en else move   # "missing — naming the customer's feelings"
+            points.append(words["missing"].format(dim=dims[rule.dimension], move=move))
     if not points:
-        points.append("回复完整得体，继续保持。")
+        points.append(words["fine"])
     return points[:3]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +78,14 @@ class LinearModel:
     def cues(self, features, cls: str, n: int = 5) -> list:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
-        names = features.names if isinstance(features, Encoded) else features
-        scored = [(f, float(self.matrix[self.index[f], i])) for f in names if f in self.index]
+        if isinstance(features, Encoded):
+            rows = self._rowmap(features.space)[features.ids]
+            present = np.flatnonzero(rows >= 0)
+            weights = self.matrix[rows[present], i]
+            names = features.names
+            scored = [(names[j], float(w)) for j, w in zip(present.tolist(), weights.tolist()) if w > 0]
+        else:
+            scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
         return sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:n]
 
 
@@ -93,8 +100,9 @@ class FeatureSpace:
 
     def encode(self, features) -> "Encoded":
         """The features as ids in this space."""
-        get, unknown = self.index.get, self.unknown
-        return Encoded(self, np.fromiter((get(f, unknown) for f in features), dtype=np.int64), features)
+        n = len(features)
+        ids = np.fromiter(map(self.index.get, features, repeat(self.unknown, n)), dtype=np.int64, count=n)
+        return Encoded(self, ids, features)
 
 
 class Encoded:

@@ -14,7 +14,7 @@ PACKS = Path(__file__).parent / "packs"
 KINDS_FILE = Path(__file__).parent / "kinds.yml"
 
 COMMON_KEYS = {"type", "message", "suggestion", "level", "category", "source", "kinds", "when",
-               "penalty", "cap", "examples", "description"}
+               "penalty", "cap", "examples", "description", "message_en", "suggestion_en"}
 TYPE_KEYS = {
     "phrase": {"patterns", "negation", "quotation", "refusal_only", "exempt_subject",
                "unless_after", "unless_sentence", "window"},
@@ -35,6 +35,10 @@ class RuleError(Exception):
         self.problems = problems
         super().__init__("\n".join(f"{f}:{line}: {key}: {msg}" for f, line, key, msg in problems))
 
+
+# libyaml's parser where PyYAML was built with it (the same safe constructor, several times
+# faster: the packs are read at every cold start).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _key_lines(text: str) -> dict:
     """Line number (1-based) of each top-level key of a YAML mapping document."""
@@ -101,7 +105,7 @@ def load_rule(path: Path):
     """Load one rule file; its id is `<dimension>.<FileStem>` from its path."""
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise RuleError([(str(path), (mark.line + 1) if mark else 1, "-", f"YAML syntax: {e}")]) from None
@@ -140,7 +144,7 @@ def load_packs(root: Path = PACKS) -> tuple:
 def load_kinds(path: Path = KINDS_FILE) -> dict:
     """The kind profiles: expected moves, required disclosures and topic words per kind."""
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=SAFE_LOADER)
     lines = _key_lines(text)
     allowed = {"moves", "key_disclosures", "minor_disclosures", "topic", "order"}
     problems = []

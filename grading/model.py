@@ -26,6 +26,7 @@ class ForbiddenItem:
     message: str
     category: Optional[str] = None  # a red-line category makes it a red line; None is a warning
     dimension: str = "compliance"
+    message_en: str = ""    # the message in English; without it an English UI names the category
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,16 @@ class Finding:
     request: Optional[str] = None    # the customer's request a conversation finding answers
     cues: tuple = ()                 # the learned model's strongest features behind a decision
     confidence: Optional[float] = None  # the model's probability, when a model decided
+    message_en: str = ""             # the message in English, for an English UI
+    suggestion_en: str = ""          # the suggestion in English
+
+    def message_for(self, lang: str) -> str:
+        """The message in the UI language: English when asked for and written, else Chinese."""
+        return self.message_en if lang == "en" and self.message_en else self.message
+
+    def suggestion_for(self, lang: str) -> str:
+        """The suggestion in the UI language: English when asked for and written, else Chinese."""
+        return self.suggestion_en if lang == "en" and self.suggestion_en else self.suggestion
 
     def to_dict(self) -> dict:
         """JSON-ready form used by the batch output and the API."""
@@ -112,6 +123,10 @@ class Finding:
             d["cues"] = list(self.cues)
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 3)
+        if self.message_en:
+            d["message_en"] = self.message_en
+        if self.suggestion_en:
+            d["suggestion_en"] = self.suggestion_en
         return d
 
 
@@ -126,6 +141,7 @@ class Report:
     feedback: list = field(default_factory=list)
     flags: list = field(default_factory=list)   # e.g. "empty", "gibberish", "echo", "off_topic"
     reading: dict = field(default_factory=dict)  # the request, the stance and the model's view (--explain)
+    feedback_en: list = field(default_factory=list)  # the same points in English, for an English UI
 
     @property
     def red_lines(self) -> list:
@@ -153,5 +169,6 @@ class Report:
                 "violations": self.violations(),
                 "findings": [f.to_dict() for f in self.findings],
                 "missing_moves": list(self.missing_moves),
-                "feedback": list(self.feedback), "flags": list(self.flags),
+                "feedback": list(self.feedback), "feedback_en": list(self.feedback_en),
+                "flags": list(self.flags),
                 "reading": {k: v for k, v in self.reading.items() if k in ("request", "stance")}}

@@ -38,6 +38,8 @@ class Rule:
     cap: int | None = None
     examples: dict = field(default_factory=dict)
     description: str = ""
+    message_en: str = ""      # the message in English (a test requires it of every rule)
+    suggestion_en: str = ""   # the suggestion in English
 
     def applies(self, ctx) -> bool:
         """Does this rule apply in the given context (kind and `when` conditions)?"""
@@ -62,6 +64,8 @@ class Rule:
                        message=extra.pop("message", self.message), start=o_start, end=o_end,
                        text=doc.norm.original[o_start:o_end],
                        suggestion=extra.pop("suggestion", self.suggestion),
+                       message_en=extra.pop("message_en", self.message_en),
+                       suggestion_en=extra.pop("suggestion_en", self.suggestion_en),
                        category=self.category, source=self.source, **extra)
 
     def find(self, doc: Doc) -> list:  # pragma: no cover - every type overrides it
@@ -78,9 +82,19 @@ def _absent(anchor, doc) -> bool:
     return anchor is not None and anchor.isdisjoint(doc.chars)
 
 
+class _Parts(tuple):
+    """A rule's patterns, each with its anchor, and the union of all anchors (None if any part
+    has none): a reply lacking every one of them skips the whole rule at one set test."""
+    anchor = None
+
+
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
-    return tuple((re.compile(p), anchor_chars(p)) for p in patterns)
+    parts = _Parts((re.compile(p), anchor_chars(p)) for p in patterns)
+    anchors = [a for _, a in parts]
+    if anchors and all(a is not None for a in anchors):
+        parts.anchor = frozenset().union(*anchors)
+    return parts
 
 
 def _on_words(m, doc) -> bool:
@@ -101,10 +115,14 @@ def _not_negated_inside_word(m, doc) -> bool:
 def _matches(parts, doc, whole_words: bool = True) -> list:
     """Non-overlapping matches of any part, leftmost first, longest first at one position;
     forbidden phrases must sit on word boundaries, good moves must not be negated inside a word."""
+    anchor = getattr(parts, "anchor", None)
+    if anchor is not None and anchor.isdisjoint(doc.chars):
+        return []
     text = doc.reading.text
     keep = _on_words if whole_words else _not_negated_inside_word
-    found = [m for rx, anchor in parts if not _absent(anchor, doc) for m in rx.finditer(text)
-             if not doc.bounds or keep(m, doc)]
+    chars, bounds = doc.chars, doc.bounds
+    found = [m for rx, anchor in parts if anchor is None or not anchor.isdisjoint(chars)
+             for m in rx.finditer(text) if not bounds or keep(m, doc)]
     found.sort(key=lambda m: (m.start(), -m.end()))
     return found
 
@@ -154,6 +172,8 @@ class PhraseRule(Rule):
         clause = r.clause_at(m.start())
         if self._sentence and self._sentence.search(text, clause.start, sentence.end):
             return True
+        if self.exempt_subject == "within_level":
+            return _names_a_level_within(text[sentence.start:sentence.end], doc.context.customer_risk)
         if self.exempt_subject:
             return self._about_exempt_subject(doc, text[sentence.start:m.start()] + text[m.end():sentence.end])
         return False
@@ -181,6 +201,14 @@ class PhraseRule(Rule):
             out.append(self.finding(doc, m.start(), m.end()))
             last_end = m.end()
         return out
+
+
+def _names_a_level_within(sentence: str, customer_risk) -> bool:
+    """Does the sentence speak of a product of a risk level the customer may buy ("推荐这款R3固收+"
+    to a C3 customer), and of none above it? Then it is not the unsuitable product of the situation."""
+    levels = [int(x) for x in re.findall(r"(?<![a-z])p?r([1-5])(?!\d)", sentence.lower())]
+    own = re.fullmatch(r"[cC]([1-5])", customer_risk or "")
+    return bool(levels and own) and max(levels) <= int(own.group(1))
 
 
 @dataclass
@@ -233,7 +261,9 @@ class JargonRule(Rule):
             seen.add(term)
             out.append(self.finding(doc, m.start(), m.end(),
                                     message=f"{self.message}「{m.group(0)}」",
-                                    suggestion=f"换成客户听得懂的话：{plain}"))
+                                    suggestion=f"换成客户听得懂的话：{plain}",
+                                    message_en=f"{self.message_en}: 「{m.group(0)}」",
+                                    suggestion_en=f"Say it in words the customer knows: {plain}"))
         return out
 
 

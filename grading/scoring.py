@@ -15,7 +15,7 @@ FLAG_CAPS = {
     "empty": (0, 0, 0, 0),
     "gibberish": (5, 5, 5, 10),
     "echo": (30, 10, 20, 40),
-    "no_substance": (40, 15, 30, 40),
+    "no_substance": (40, 15, 30, 60),   # a curt refusal ("不能借，规定。") is still compliant
     "off_topic": (50, 10, 25, 50),
     "keyword_gaming": (40, 15, 30, 40),
 }
@@ -86,6 +86,12 @@ def compliance(findings, rules_by_id, missing_key, missing_minor, has_requiremen
         s = min(s, 79)
     pen, cap = _penalty_and_cap(findings, "compliance", rules_by_id)
     return min(s - pen, cap)
+
+
+def straighten(levels: dict, lines: dict) -> dict:
+    """The level model's predictions put on the labels' scale (a * prediction + b per dimension,
+    fitted on the dev split), so an excellent reply reads 4 and not the middle of the scale."""
+    return {d: lines[d][0] * v + lines[d][1] if d in lines else v for d, v in levels.items()}
 
 
 def blend(scores: dict, levels: dict, rule_share: dict, red_line: bool, ceilings: dict) -> dict:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
 
 from grading.conversation import RequestReading, StanceReading
 from grading.features import pair_features
@@ -29,6 +32,23 @@ CATEGORY_MESSAGES = {
     "tying": "把贷款或服务与购买产品捆绑",
     "private_dealing": "代客签字操作、私下经手客户资金或飞单",
 }
+CATEGORY_MESSAGES_EN = {
+    "guarantee": "Promised or implied that the capital or the return is safe",
+    "suitability": "Recommended or sold a product above the customer's risk level, or steered the risk assessment",
+    "disclosure": "Let the customer skip the risk disclosure, the dual recording or the terms",
+    "falsify": "Coached the customer to dress up documents, fake bank statements or invent a loan purpose",
+    "guarantee_approval": "Promised that the loan will be approved",
+    "favoritism": "Used connections, a word with someone or a special channel to get an approval",
+    "gift": "Accepted, or agreed to accept, a gift, red envelope or favour from the customer",
+    "leak": "Told someone else about a customer's account or information",
+    "aml_structuring": "Helped the customer split or route transactions to avoid reporting",
+    "aml_tipoff": "Told the customer about a suspicious-transaction report or monitoring",
+    "tying": "Tied the loan or service to buying a product",
+    "private_dealing": "Signed or operated for the customer, handled their money privately, or sold an off-book product",
+}
+# Added to the English message of a rule's red line the combiner finds innocent in context.
+DOWNGRADED_EN = (" (read in context this looks like a refusal, a correction or an honest explanation: "
+                 "not counted as a red line; a coach should review it)")
 
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
@@ -53,31 +73,46 @@ def combiner_features(cat: str, rule_fired: bool, probs: dict, request_category,
                       moves=frozenset()) -> list:
     """What the combiner weighs for one category: the rules' word, the model's, the request's,
     and how the reply stands (a refusal that names the forbidden thing is not the thing)."""
+    return list(zip(combiner_names(cat), _values(cat, rule_fired, probs, request_category,
+                                                 _stance_logits(stance), moves)))
+
+
+@lru_cache(maxsize=None)
+def combiner_names(cat: str) -> tuple:
+    """The names of the combiner's features for one category, in the order of their values.
+    Per-category copies let the combiner trust a precise rule (leak) more than a loose one."""
+    return (f"cat:{cat}", "rule", "p_cat", "p_any", "request", "request*p_any", "rule*p_any",
+            "rule*p_cat", "request*p_cat", f"rule|{cat}", f"p_cat|{cat}", f"request*p_any|{cat}",
+            "top*p_any", f"top*p_any|{cat}", "refusing", "complying", "rule*refusing", "holding",
+            f"holding|{cat}", "refuse_move", "rule*unasked", f"rule*unasked|{cat}")
+
+
+def _stance_logits(stance: dict) -> tuple:
+    return (_logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0)),
+            _logit(stance.get("complies", 0.0) + stance.get("defers", 0.0)))
+
+
+def _values(cat, rule_fired, probs, request_category, stance_logits, moves, top=None) -> list:
     p_c = _logit(probs.get(cat, 0.0))
     p_any = _logit(probs.get("any", 0.0))
     req = request_category == cat
+    rule = float(rule_fired)
     # When the request was misread, the likeliest category still carries the any-violation score.
-    top = cat == max((c for c in probs if c != "any"), key=probs.get, default=None)
-    # Per-category copies let the combiner trust a precise rule (leak) more than a loose one.
-    return [f"cat:{cat}", ("rule", float(rule_fired)), ("p_cat", p_c), ("p_any", p_any),
-            ("request", float(req)), ("request*p_any", req * p_any), ("rule*p_any", rule_fired * p_any),
-            ("rule*p_cat", rule_fired * p_c), ("request*p_cat", req * p_c),
-            (f"rule|{cat}", float(rule_fired)), (f"p_cat|{cat}", p_c), (f"request*p_any|{cat}", req * p_any),
-            # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
-            # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
-            ("top*p_any", top * p_any), (f"top*p_any|{cat}", top * p_any),
-            ("refusing", _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
-            ("complying", _logit(stance.get("complies", 0.0) + stance.get("defers", 0.0))),
-            ("rule*refusing", rule_fired * _logit(stance.get("refuses", 0.0) + stance.get("counters", 0.0))),
-            ("holding", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
-            (f"holding|{cat}", float(bool(HOLDING_MOVES.get(cat, set()) & moves))),
-            ("refuse_move", float(any(m.startswith("refuse_") for m in moves))),
-            ("rule*unasked", rule_fired * (request_category is None)),
-            (f"rule*unasked|{cat}", rule_fired * (request_category is None))]
+    if top is None:
+        top = max((c for c in probs if c != "any"), key=probs.get, default=None)
+    top_any = (cat == top) * p_any
+    refusing, complying = stance_logits
+    holding = float(bool(HOLDING_MOVES.get(cat, set()) & moves))
+    # A rule firing where nothing improper was asked is a volunteered breach ("刘阿姨存了
+    # 一百多万"); firing inside a refusal of an improper request is more often a false alarm.
+    unasked = rule * (request_category is None)
+    return [1.0, rule, p_c, p_any, float(req), req * p_any, rule * p_any, rule * p_c, req * p_c,
+            rule, p_c, req * p_any, top_any, top_any, refusing, complying, rule * refusing,
+            holding, holding, float(any(m.startswith("refuse_") for m in moves)), unasked, unasked]
 
 
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
-           findings: list) -> list:
+           findings: list, feats=()) -> list:
     """The red lines of a reply, rules and model together (the combiner, trained on the corpus):
     a rule's red line the combiner finds innocent in context becomes a warning for a coach to
     review; a category it finds crossed without a rule gets a finding of its own."""
@@ -88,15 +123,18 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                  and not f.rule.startswith("step.")}
     cats = [c for c in probs if c != "any"]
     moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
-    verdict = {c: _score(comb, combiner_features(c, c in rule_cats, probs, request.type.category,
-                                                 stance.probs, moves)) for c in cats}
+    stance_logits = _stance_logits(stance.probs)
+    top = max(cats, key=probs.get, default=None)
+    verdict = {c: _score(comb, c, _values(c, c in rule_cats, probs, request.type.category,
+                                          stance_logits, moves, top)) for c in cats}
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
         if f.level == "red_line" and f.category in verdict and verdict[f.category] < theta \
                 and not f.rule.startswith("step."):
             f = replace(f, level="warning", confidence=verdict[f.category],
-                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）")
+                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）",
+                        message_en=f.message_en + DOWNGRADED_EN if f.message_en else "")
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
     ctx = doc.context
@@ -110,16 +148,26 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         alone = cat != request.type.category
         if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor):
-            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None))
+            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,
+                                feats))
             have.add(cat)
     return out
 
 
-def _score(comb, feats) -> float:
-    z = float(comb.bias[0])
-    for f in feats:
-        z += comb.weight(f) if isinstance(f, str) else comb.weight(f[0]) * f[1]
+def _score(comb, cat: str, values: list) -> float:
+    z = float(comb.bias[0]) + float(_weights(comb, cat) @ np.asarray(values))
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_WEIGHTS = {}
+
+
+def _weights(comb, cat: str) -> np.ndarray:
+    """The combiner's weight for each of a category's feature names (looked up once)."""
+    key = (id(comb), cat)
+    if key not in _WEIGHTS:
+        _WEIGHTS[key] = np.array([comb.weight(n) for n in combiner_names(cat)])
+    return _WEIGHTS[key]
 
 
 def _logit(p: float) -> float:
@@ -127,30 +175,42 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _finding(doc, cat: str, p: float, request) -> Finding:
-    start, end = _best_clause(doc, cat, request.type.id if request else "legitimate")
+def _finding(doc, cat: str, p: float, request, feats) -> Finding:
     m = model("redline")
-    cues = tuple(f for f, _ in m.cues(pair_features(doc.reading.text, doc.context.kind,
-                                                   request.type.id if request else "legitimate"), cat, 5))
+    strongest = m.cues(feats, cat, 30)
+    start, end = _best_clause(doc, strongest)
+    cues = tuple(f for f, _ in strongest[:5])
     if request is not None:
         rule, message, source = f"conversation.{request.type.id}", request.type.message, request.type.source
+        message_en = request.type.message_en
     else:
         rule, message, source = f"model.{cat}", CATEGORY_MESSAGES.get(cat, cat), ""
+        message_en = CATEGORY_MESSAGES_EN.get(cat, "")
     o_start, o_end = doc.norm.span(start, end)
     return Finding(rule=rule, dimension="compliance", level="red_line", message=message,
                    start=o_start, end=o_end, text=doc.norm.original[o_start:o_end], category=cat,
                    source=source, request=request.type.id if request else None, cues=cues,
-                   confidence=p, suggestion=_suggestion(request))
+                   confidence=p, suggestion=_suggestion(request), message_en=message_en,
+                   suggestion_en=_suggestion_en(request))
 
 
-def _best_clause(doc, cat: str, request_id: str) -> tuple:
-    """The clause the model finds most like the violation (the whole reply if it has one clause)."""
-    m = model("redline")
-    text, kind = doc.reading.text, doc.context.kind
+def _surface(feature: str) -> str:
+    """The words a feature stands for in the reply ("r:offers_gift|b:收_着" -> "收着")."""
+    feature = feature.rsplit("|", 1)[-1]
+    kind, _, body = feature.partition(":")
+    return body.replace("_", "") if kind in ("w", "b", "c") else ""
+
+
+def _best_clause(doc, strongest: list) -> tuple:
+    """The clause holding most of the model's weight for the category (its strongest cues);
+    the whole reply when it is one clause."""
+    text = doc.reading.text
     clauses = [c for c in doc.reading.clauses if text[c.start:c.end].strip()]
     if len(clauses) <= 1:
         return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
-    best = max(clauses, key=lambda c: m.predict(pair_features(text[c.start:c.end], kind, request_id))[cat])
+    cues = [(_surface(f), w) for f, w in strongest]
+    cues = [(s, w) for s, w in cues if s]
+    best = max(clauses, key=lambda c: (sum(w for s, w in cues if s in text[c.start:c.end]), c.end - c.start))
     return best.start, best.end
 
 
@@ -158,3 +218,10 @@ def _suggestion(request) -> str:
     if request is None:
         return "删掉这句；如实说明规则和风险，给客户合规的办法。"
     return f"客户的诉求是「{request.type.title}」：要明确拒绝，说明规定，再给合规的替代办法。"
+
+
+def _suggestion_en(request) -> str:
+    if request is None:
+        return "Take this sentence out; explain the rules and the risks honestly and offer a compliant way forward."
+    what = request.type.title_en or request.type.title
+    return f"{what}: refuse it clearly, explain the rule, then offer a compliant alternative."

@@ -1,32 +1,44 @@
-"""Chinese word boundaries (jieba with a banking user dictionary), so terms match whole words.
+"""Chinese word boundaries (jieba's dictionary and algorithm with a banking user dictionary), so
+terms match whole words.
 
-A rule's 滚 must not fire inside 滚动, 整流水 inside 完整流水, 能帮您 inside 不能帮您. jieba is the
-ecosystem's standard segmenter; its dictionary ships in the package and is loaded once, offline.
+A rule's 滚 must not fire inside 滚动, 整流水 inside 完整流水, 能帮您 inside 不能帮您. rjieba binds
+jieba-rs, the Rust port of jieba: the same dictionary and the same cuts (one text in the corpus's
+10,893 cuts a tie the other way), about ten times faster, and its dictionary ships inside the
+package (nothing is downloaded or written at run time).
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+import rjieba
 
 USER_DICT = Path(__file__).parent / "data" / "bank_words.txt"
-jieba.setLogLevel(logging.WARNING)
+
+
+def user_words() -> list:
+    """(word, frequency, tag) for each line of the banking user dictionary (jieba's format)."""
+    out = []
+    for line in USER_DICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts and not parts[0].startswith("#"):
+            out.append((parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    tok = jieba.Tokenizer()
-    with USER_DICT.open("rb") as f:      # a file object: jieba would leave a path's file open
-        tok.load_userdict(f)             # also initialises the main dictionary (cached by jieba)
-    return tok
+def _cut():
+    # rjieba loads jieba's dictionary once, into its module-level instance, at import (a second
+    # Jieba() would load it again): the banking words are added to that instance, once.
+    for word, freq, tag in user_words():
+        rjieba.add_word(word, freq, tag)
+    return rjieba.cut
 
 
 @lru_cache(maxsize=8192)
 def words(text: str) -> tuple:
     """The text cut into words (HMM off: unknown runs stay as single characters, deterministic)."""
-    return tuple(_tokenizer().cut(text, HMM=False))
+    return tuple(_cut()(text, False))
 
 
 @lru_cache(maxsize=8192)

@@ -58,6 +58,7 @@ class State:
     given: dict = field(default_factory=dict)       # what the trainee has said: moves, `said` marks
     refusals: dict = field(default_factory=dict)    # request type -> times the trainee refused it
     debrief: dict = field(default_factory=dict)     # at the end: {"zh": [...], "en": [...]} of what happened
+    final_line: str = ""     # at the end: the ending's parting words alone (customer_line is the whole last turn)
 
     @property
     def ended(self) -> bool:
@@ -138,10 +139,9 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
     if ending_id:
         ending = scenario.endings[ending_id]
         parting = ending.customer or (scenario.partings or {}).get(ending.outcome, ())
-        if parting:
-            spoken.append(render(rng.choice(parting), state.persona))
-        line = _one_turn(spoken)
-        new = replace(new, ending=ending_id, customer_line=line)
+        final = render(rng.choice(parting), state.persona) if parting else ""
+        line = _one_turn(spoken + [final])
+        new = replace(new, ending=ending_id, customer_line=line, final_line=final or line)
         return Advance(replace(new, debrief=describe(scenario, new)), line, ending)
     new = replace(new, step=next_step)
     # A push-back asks again in the step's next variant (other words); a step with one variant
@@ -178,8 +178,9 @@ def _one_turn(parts: list) -> str:
 
 def _run_scores(state: State, report) -> dict:
     """Scores an ending is judged on: this reply's, raised to the run's average where the reply
-    is only a slip below it (no red line, no flag, at most SLIP_POINTS short)."""
-    if not state.history or report.red_lines or report.flags:
+    is only a slip below it (no red line, no flag, none of the step's forbidden phrases, at most
+    SLIP_POINTS short). A forbidden phrase is what the step tests, not a slip: it is not averaged away."""
+    if not state.history or report.red_lines or report.flags or _broke_step(report):
         return {}
     judged = {}
     for key in tuple(report.scores) + ("total",):
@@ -189,6 +190,11 @@ def _run_scores(state: State, report) -> dict:
         average = (sum(earlier) + mine) / (len(earlier) + 1)
         judged[key] = max(mine, round(average)) if mine >= average - SLIP_POINTS else mine
     return judged
+
+
+def _broke_step(report) -> bool:
+    """True when the reply used a phrase the step forbids (a scenario's `forbidden` item)."""
+    return any(f.rule == "step.forbidden" for f in getattr(report, "findings", ()) or ())
 
 
 def step_context(scenario: Scenario, state: State) -> Context:

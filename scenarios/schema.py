@@ -95,6 +95,7 @@ FIELDS = {
         "id": (TEXT, True), "customer": (LIST, True), "kind": (TEXT, False),
         "hint": (TEXT, False), "expects": (MAP, True), "transitions": (LIST, True),
         "unless_given": (LIST, False),
+        "sources": (LIST, False),
     },
     "unless_given": {
         "move": (TEXT, False), "said": (TEXT, False), "asked": (TEXT, False), "say": (LIST, True),
@@ -121,7 +122,7 @@ FIELDS = {
     },
     "ending": {
         "id": (TEXT, True), "outcome": (TEXT, True), "customer": (LIST, False),
-        "debrief": (MAP, True),
+        "debrief": (MAP, True), "sources": (LIST, False),
     },
     "debrief": {"zh": (TEXT, True), "en": (TEXT, True)},
     # tracks.yml
@@ -133,6 +134,54 @@ FIELDS = {
         "pass_mark": (INT, False),
     },
 }
+
+# Sources a scenario may cite in `sources:` (on a step: for its hint, model answer and why; on an
+# ending: for its debrief). An item is a short name, optionally followed by the article, e.g.
+# "适当性办法 第29条". A closed list, so a citation names a real text and a typo is a check error.
+SOURCES = {
+    "适当性办法": "《金融机构产品适当性管理办法》（金融监管总局令2025年第7号，2026-02-01施行）",
+    "理财办法": "《商业银行理财业务监督管理办法》（银保监会令2018年第6号）及附件《商业银行理财产品销售管理要求》",
+    "理财公司销售办法": "《理财公司理财产品销售管理暂行办法》（银保监会令2021年第4号）",
+    "资管新规": "《关于规范金融机构资产管理业务的指导意见》（银发〔2018〕106号）",
+    "双录规定": "《银行业金融机构销售专区录音录像管理暂行规定》（银监办发〔2017〕110号）",
+    "私募暂行办法": "《私募投资基金监督管理暂行办法》（证监会令第105号）",
+    "私募条例": "《私募投资基金监督管理条例》（国务院令第762号）",
+    "私募募集办法": "《私募投资基金募集行为管理办法》（中国证券投资基金业协会，2016）",
+    "非法集资条例": "《防范和处置非法集资条例》（国务院令第737号）",
+    "投诉办法": "《银行业保险业消费投诉处理管理办法》（银保监会令2020年第3号）",
+    "消保办法": "《银行保险机构消费者权益保护管理办法》（银保监会令2022年第9号）",
+    "消保法": "《中华人民共和国消费者权益保护法》",
+    "反洗钱法": "《中华人民共和国反洗钱法》（2024年修订，2025-01-01施行）",
+    "尽调办法": "《金融机构客户尽职调查和客户身份资料及交易记录保存管理办法》（令〔2025〕第11号，2026-01-01施行）",
+    "大额可疑办法": "《金融机构大额交易和可疑交易报告管理办法》（中国人民银行令〔2016〕第3号）",
+    "反电诈法": "《中华人民共和国反电信网络诈骗法》（2022-12-01施行）",
+    "个保法": "《中华人民共和国个人信息保护法》",
+    "商业银行法": "《中华人民共和国商业银行法》",
+    "民法典": "《中华人民共和国民法典》",
+    "刑法": "《中华人民共和国刑法》",
+    "个贷办法": "《个人贷款管理办法》（国家金融监督管理总局令2024年第3号）",
+    "七不准": "《关于整治银行业金融机构不规范经营的通知》（银监发〔2012〕3号：七不准、四公开）",
+    "从业人员指引": "《银行业金融机构从业人员行为管理指引》（银监发〔2018〕9号）",
+    "职业操守": "《银行业从业人员职业操守和行为准则》（中国银行业协会）",
+    "声誉风险办法": "《银行保险机构声誉风险管理办法（试行）》（银保监发〔2021〕4号）",
+    "存款保险条例": "《存款保险条例》（国务院令第660号）",
+    "征信条例": "《征信业管理条例》（国务院令第631号）",
+    # Texts the planned scenarios (insurance, FX, accounts, term deposits, credit cards) will cite.
+    "保险法": "《中华人民共和国保险法》",
+    "保险销售办法": "《保险销售行为管理办法》（国家金融监督管理总局令2023年第2号）",
+    "个人外汇办法": "《个人外汇管理办法》（中国人民银行令〔2006〕第3号）及其实施细则",
+    "储蓄条例": "《储蓄管理条例》（国务院令第107号）",
+    "结算账户办法": "《人民币银行结算账户管理办法》（中国人民银行令〔2003〕第5号）",
+    "信用卡通知": "《关于进一步促进信用卡业务规范健康发展的通知》（银保监规〔2022〕13号）",
+    "行内制度": "本行内部制度（不是监管规定：首问负责、1小时响应/24小时反馈、上报流程等）",
+    "服务规范": "种子标准《银行客户经理服务流程与规范》（本项目培训所依据的服务标准）",
+}
+# Text that states a rule: a step or ending whose hint, model answer, why or debrief matches this
+# must cite what it relies on in `sources:`.
+RULE_CUE = re.compile(
+    r"《[^》]{2,}》|第[0-9一二三四五六七八九十百]+条|(按|依照|按照|根据)(监管|国家|相关)?(的)?规定"
+    r"|监管(要求|规定)|依法|法律规定|法规|regulation|the law\b"
+)
 
 DEFAULT_MAX_TURNS = 10
 # Persona fields a customer line may name as {placeholders}, besides the scenario's vars.

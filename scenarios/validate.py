@@ -7,7 +7,8 @@ from scenarios.graph import check_graph
 from scenarios.persona import as_date
 from scenarios.schema import (
     CUSTOMER_RISKS, DIMENSIONS, FAKER_METHODS, GENERATORS, KINDS, MOVES, OUTCOMES,
-    PERSONA_PLACEHOLDERS, PRODUCT_PLACEHOLDERS, PRODUCT_RISKS, RED_LINE_CATEGORIES,
+    PERSONA_PLACEHOLDERS, PRODUCT_PLACEHOLDERS, PRODUCT_RISKS, RED_LINE_CATEGORIES, RULE_CUE,
+    SOURCES,
 )
 from scenarios.yamlmap import Document, Problem
 
@@ -185,6 +186,8 @@ def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, e
         _expects(c, path + ("expects",), step["expects"], allowed)
     for j, u in enumerate(_list(step.get("unless_given"))):
         _unless_given(c, path + ("unless_given", j), u, allowed, facts)
+    expects = step.get("expects") if isinstance(step.get("expects"), dict) else {}
+    _sources(c, path, step, [step.get("hint"), expects.get("model_answer"), expects.get("why")])
     transitions = _list(step.get("transitions"))
     if not transitions and "transitions" in step:
         c.add(path + ("transitions",), "needs at least one transition")
@@ -254,3 +257,15 @@ def _ending(c: Checker, path: tuple, allowed: set) -> None:
         c.texts(path + ("customer",), allowed)
     if isinstance(ending.get("debrief"), dict):
         c.mapping(path + ("debrief",), "debrief")
+    _sources(c, path, ending, list(_dict(ending.get("debrief")).values()))
+
+
+def _sources(c: Checker, path: tuple, item: dict, texts: list) -> None:
+    """Each `sources` entry names a known source; text that states a rule must have `sources`."""
+    for i, source in enumerate(_list(item.get("sources"))):
+        name = source.split()[0] if isinstance(source, str) and source.split() else None
+        if name not in SOURCES:
+            c.add(path + ("sources", i),
+                  f"unknown source {source!r}; start with one of SOURCES in scenarios/schema.py")
+    if "sources" not in item and any(isinstance(t, str) and RULE_CUE.search(t) for t in texts):
+        c.add(path, "states a rule (规定/监管/《…》/第…条) but cites no source; add `sources:`")

@@ -54,3 +54,5 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         segments=segments, good_moves=good_moves, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
         title_of=lambda obj: library.title(obj, locale()), library=library)
+    from trainer import vocabulary
+    app.jinja_env.globals.update(vocabulary.HELPERS)   # the grader's text in the UI language

@@ -9,7 +9,7 @@ from typing import Optional
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +42,11 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     failed_since: Mapped[Optional[datetime]] = mapped_column(nullable=True)
     locked_until: Mapped[Optional[datetime]] = mapped_column(nullable=True)
+    # Set when an admin creates the account or resets its password: every page sends the user
+    # to change it first, so the password the admin typed is not the one in use.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An admin's deactivation: no login, no session, no API token until reactivated.
+    deactivated_at: Mapped[Optional[datetime]] = mapped_column(nullable=True)
     cohort: Mapped[Optional["Cohort"]] = relationship(back_populates="members", foreign_keys=[cohort_id])
 
     def set_password(self, password: str) -> None:
@@ -55,8 +60,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """False once the account is anonymised (deleted): it may not log in or use API tokens."""
-        return not (self.password_hash or "").startswith("!")
+        """False once the account is anonymised (deleted) or deactivated: it may not log in or use API tokens."""
+        return not (self.password_hash or "").startswith("!") and self.deactivated_at is None
 
     @property
     def name(self) -> str:
@@ -155,6 +160,7 @@ class Turn(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempt: Mapped[Attempt] = relationship(back_populates="turns")
     overrides: Mapped[list["GradeOverride"]] = relationship(back_populates="turn", order_by="GradeOverride.id")
+    confirmations: Mapped[list["TurnConfirmation"]] = relationship(order_by="TurnConfirmation.id", viewonly=True)
 
     @property
     def report(self) -> dict:
@@ -176,6 +182,22 @@ class GradeOverride(db.Model):
     @property
     def scores(self) -> dict:
         """The coach's scores per dimension."""
+        return json.loads(self.scores_json)
+
+
+class TurnConfirmation(db.Model):
+    """A coach's review of a turn that leaves the grade as it is: "the grade is right"."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turn.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The scores the coach agreed with (the machine's, or the latest override's at that moment).
+    scores_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    coach: Mapped[User] = relationship()
+
+    @property
+    def scores(self) -> dict:
+        """The scores the coach confirmed, per dimension."""
         return json.loads(self.scores_json)
 
 

@@ -77,7 +77,7 @@ def _live(user: User) -> Optional[str]:
 def load_user(user_id: str) -> Optional[User]:
     """Flask-Login's user loader: the session's user, only while the session is live."""
     user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    if user is not None and _live(user) is None:
+    if user is not None and user.is_active and _live(user) is None:
         return user
     _fresh_session()
     flash(_("Your session has ended; please log in again."), "info")

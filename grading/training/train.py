@@ -28,10 +28,13 @@ from grading.normalize import to_simplified
 from grading.training.corpus import CORPUS, REQUEST_CATEGORY, Pair, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_SETS = (ROOT / "tests" / "grading" / "tuned1", ROOT / "tests" / "grading" / "tuned2")
-# Blind sets measured once are development data; their gaming replies teach the gaming model.
-GAMING_SETS = (ROOT / "tests" / "grading" / "blind" / "r1", ROOT / "tests" / "grading" / "blind" / "r2")
+# Blind sets measured once are development data, written by other authors on other situations:
+# they are trained on (r1-r4; the ledger keeps their first-contact figures).
+DEV_SETS = (ROOT / "tests" / "grading" / "tuned1", ROOT / "tests" / "grading" / "tuned2") + tuple(
+    ROOT / "tests" / "grading" / "blind" / r for r in ("r1", "r2", "r3", "r4"))
 MIN_POSITIVES = 15
+# A gaming flag caps an honest reply at 15: keep it for under one honest reply in 200 (out of fold).
+HONEST_FLAGGED = 0.005
 MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on clean replies under this
 MAX_FALSE_RATE_ANY = 0.02  # ... and the any-violation model's, on the corpus's mostly hard negatives
 COMBINER_FALSE_RATE = 0.03  # the final verdict's false red lines on the corpus's clean replies
@@ -54,7 +57,8 @@ def load_dev_sets(folders) -> list:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             for r in data["replies"]:
                 pairs.append(Pair(situation=data["situation"], kind=data["context"]["kind"],
-                                  context={}, customer=data.get("customer", ""), request="unknown",
+                                  context={k: v for k, v in data["context"].items() if k != "kind"},
+                                  customer=data.get("customer", ""), request="unknown",
                                   reply=r["reply"], stance="", labels=dict(r["labels"]),
                                   red_lines=tuple(r.get("red_lines") or ()), gaming=bool(r.get("gaming")),
                                   author=Path(folder).name))
@@ -248,7 +252,7 @@ def train_levels(pairs, request_of) -> dict:
 
 def train_gaming(pairs, extra) -> dict:
     """Reply (its words and its shape, beside the customer's line) -> written to game a keyword
-    grader or not; the threshold keeps flags on honest replies under 1 % out of fold."""
+    grader or not; the threshold keeps flags on honest replies under HONEST_FLAGGED out of fold."""
     from grading.features import shape_features
     data = pairs + extra
     rows = [list(text_features(to_simplified(p.reply))) + shape_features(to_simplified(p.reply), to_simplified(p.customer))
@@ -262,7 +266,7 @@ def train_gaming(pairs, extra) -> dict:
     honest = oof[y == 0]
     threshold = 0.98
     for t in [x / 100 for x in range(30, 99)]:
-        if (honest >= t).mean() <= 0.01:
+        if (honest >= t).mean() <= HONEST_FLAGGED:
             threshold = t
             break
     vec, X = _vectorizer(rows)
@@ -273,33 +277,44 @@ def train_gaming(pairs, extra) -> dict:
                     "out_of_fold_false": round(float((honest >= threshold).mean()), 4)})
 
 
-def choose_blend(levels_json: dict, dev_pairs, request_of) -> dict:
-    """Per dimension, the rules' share of the score (0.2..1, steps of 0.1) that best matches the
-    dev split's labels: band within one level, then pairwise order within a situation."""
+def choose_blend(levels_json: dict, dev_pairs, request_of) -> tuple:
+    """Per dimension, (1) a straight line from the level model's prediction to the dev split's
+    labels (a ridge model's predictions huddle round the middle: an excellent reply reads 3, not
+    4), and (2) the rules' share of the score (0.2..1, steps of 0.1) that best matches the labels:
+    band within one level, then pairwise order within a situation. Returns (shares, lines)."""
     from grading.engine import grade
     from grading.learned import LinearModel
     from grading.model import Context
     m = LinearModel(levels_json["name"], levels_json["link"], levels_json["classes"],
                     levels_json["bias"], levels_json["weights"], {})
-    rule, pred = [], []
+    rule, pred, red = [], [], []
     for p in dev_pairs:
         ctx = Context.from_dict({**{k: v for k, v in p.context.items() if v is not None},
                                  "kind": p.kind, "customer_line": p.customer})
         rep = grade(p.reply, ctx, learned_levels=False)
         rule.append(rep.scores)
+        red.append(bool(rep.red_lines))
         pred.append(m.predict(pair_features(to_simplified(p.reply), p.kind, request_of(p))))
-    out = {}
+    shares, lines = {}, {}
     for dim in DIMENSIONS:
+        # the line is fitted where the model speaks (compliance: replies without a red line)
+        fit = [i for i, p in enumerate(dev_pairs) if not (dim == "compliance" and (red[i] or p.red_lines))]
+        a, b = np.polyfit([pred[i][dim] for i in fit], [dev_pairs[i].labels[dim] for i in fit], 1)
+        lines[dim] = [round(float(a), 4), round(float(b), 4)]
+        level = [a * q[dim] + b for q in pred]
         best = None
         # At least a fifth stays with the rules, so every score keeps evidence a trainee can read.
         for w in [x / 10 for x in range(2, 11)]:
-            scores = [w * r[dim] + (1 - w) * (20 * max(0.0, min(4.0, q[dim])) + 10) for r, q in zip(rule, pred)]
+            # as grading.scoring.blend does: a red line keeps compliance at the rules' 0
+            scores = [r[dim] if dim == "compliance" and x else
+                      w * r[dim] + (1 - w) * (20 * max(0.0, min(4.0, q)) + 10)
+                      for r, q, x in zip(rule, level, red)]
             near = np.mean([abs(min(4, int(sc) // 20) - p.labels[dim]) <= 1 for sc, p in zip(scores, dev_pairs)])
             pw = _pairwise(scores, [p.labels[dim] for p in dev_pairs], [p.situation for p in dev_pairs])
             key = (round(near + pw, 3), w)
             best = max(best, key) if best else key
-        out[dim] = best[1]
-    return out
+        shares[dim] = best[1]
+    return shares, lines
 
 
 def _pairwise(scores, labels, groups) -> float:
@@ -314,12 +329,30 @@ def _pairwise(scores, labels, groups) -> float:
     return good / total if total else 1.0
 
 
+def _refit_blend(out: Path, dev) -> int:
+    """Re-fit the level model's line and the rules' share on the dev split, models unchanged (the
+    dev split's customer lines are read by the shipped request model, as a full run reads them)."""
+    from grading.conversation import cue_hits, decide_request
+    from grading.learned import LinearModel
+    req_model = LinearModel.load(out / "request.json")
+
+    def request_of(p):
+        line = to_simplified(p.customer)
+        return decide_request(req_model.predict(list(text_features(line)) + ["k:" + p.kind]), cue_hits(line))[0]
+    levels = json.loads((out / "levels.json").read_text(encoding="utf-8"))
+    levels["meta"]["blend"], levels["meta"]["line"] = choose_blend(levels, dev, request_of)
+    _write(out / "levels.json", levels)
+    print(f"rules' share: {levels['meta']['blend']}; level = a * prediction + b: {levels['meta']['line']}")
+    return 0
+
+
 def main(argv=None) -> int:
     """Train every model, choose thresholds on the dev split, write grading/models/*.json."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extra", action="append", default=[], help="another corpus folder to train on")
     ap.add_argument("--out", default=str(MODELS), help="where to write the models")
-    ap.add_argument("--only", choices=["gaming"], help="train only this model")
+    ap.add_argument("--only", choices=["gaming", "blend"],
+                    help="train only the gaming model, or only re-fit the levels' line and blend")
     args = ap.parse_args(argv)
     pairs = load_corpus()
     for folder in args.extra:
@@ -330,7 +363,9 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    gaming = train_gaming(train, extra_dev + load_dev_sets([f for f in GAMING_SETS if f.exists()]))
+    if args.only == "blend":
+        return _refit_blend(out, dev)
+    gaming = train_gaming(train, extra_dev)
     _write(out / "gaming.json", gaming)
     print(f"gaming model: threshold {gaming['meta']['threshold']}, out of fold recall "
           f"{gaming['meta']['out_of_fold_recall']}, false {gaming['meta']['out_of_fold_false']}")
@@ -364,7 +399,7 @@ def main(argv=None) -> int:
     combiner = train_combiner(train + extra_dev, oof, request_of, [stance_of[id(p)] for p in train + extra_dev])
     _write(out / "combiner.json", combiner)
     levels = train_levels(train + extra_dev, request_of)
-    levels["meta"]["blend"] = choose_blend(levels, dev, request_of)
+    levels["meta"]["blend"], levels["meta"]["line"] = choose_blend(levels, dev, request_of)
     _write(out / "levels.json", levels)
     splits = {"train": sorted({p.situation for p in train}), "dev": sorted({p.situation for p in dev})}
     (CORPUS / "splits.yml").write_text(
@@ -378,7 +413,8 @@ def main(argv=None) -> int:
     for c, r in report.items():
         print(f"  {c:20s} threshold {r['threshold']:.2f}  recall {r['recall']} of {r['violations']}  "
               f"false on clean {r['false_on_clean']} of {r['clean']}")
-    print(f"rules' share of each score (the rest from the level model): {levels['meta']['blend']}")
+    print(f"rules' share of each score (the rest from the level model): {levels['meta']['blend']}; "
+          f"level = a * prediction + b: {levels['meta']['line']}")
     print(f"combiner (rules + model): threshold {combiner['meta']['threshold']}, recall "
           f"{combiner['meta']['training_recall']}, false on clean {combiner['meta']['training_false_on_clean']}")
     return 0

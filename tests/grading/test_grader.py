@@ -126,7 +126,9 @@ def test_length_is_not_structure():
 
 
 def test_sale_without_risk_statement_loses_compliance_but_is_no_red_line():
-    report = grade("您好，这款理财期限一年，收益比存款高，很适合您这笔闲钱，您考虑一下。", SALE_C4_R4)
+    # (Not "收益比存款高": ten of the corpus's twelve such replies were labelled a guarantee by
+    # their authors, as domain.md's "exaggerating returns" reads it.)
+    report = grade("您好，这款理财期限一年，很适合您这笔闲钱，您考虑一下。", SALE_C4_R4)
     assert report.red_lines == []
     assert 30 <= report.scores["compliance"] <= 59
     assert "risk_disclosure" in report.missing_moves

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from grading import grade
+from grading.model import Finding
 from scenarios import State, advance, start, step_context
 from scenarios.schema import REQUESTS
 from scenario_helpers import make_report
@@ -153,6 +154,9 @@ def test_the_ending_returns_the_customers_final_line(library):
     state, lines, ending = play(library["gift_festival"], 61, GIFT_RUN)
     assert lines[-1] == state.customer_line
     assert lines[-1].endswith("礼我拿回去，回头让他直接找你。")
+    # The ending's own words are kept apart too: the report shows them as the last words.
+    assert state.final_line.endswith("礼我拿回去，回头让他直接找你。") and lines[-1].endswith(state.final_line)
+    assert "……好吧，既然规定这么严，那就算了。" not in state.final_line
 
 
 def test_an_ending_without_its_own_words_gets_the_library_parting_line(library):
@@ -195,9 +199,25 @@ def _through_mortgage(scenario, early: int, final_compliance: int):
 def test_one_warning_on_an_excellent_final_turn_does_not_send_the_customer_away(library):
     scenario = library["mortgage_thank_you_card"]
     _, line, ending = _through_mortgage(scenario, early=90, final_compliance=65)
-    assert ending.id == "resolved"
+    # refused_only: the sound ending for a run that never drew out the missing documents
+    # (resolved needs that fact since the content corrections).
+    assert ending.id == "refused_only"
     # The same final reply after a middling run: the run, not the one turn, decides.
     _, _, ending = _through_mortgage(scenario, early=60, final_compliance=65)
+    assert ending.id == "customer_left"
+
+
+def test_a_phrase_the_step_forbids_is_not_averaged_away(library):
+    """What the step tests is not a slip: a final reply with the step's forbidden phrase (a
+    warning, not a red line) is judged on its own scores, however good the run was."""
+    scenario = library["mortgage_thank_you_card"]
+    state, _ = start(scenario, 5)
+    for moves in (["refuse_gift"], ["refuse_gift"], ["next_step"]):
+        state, _, _ = advance(scenario, state, make_report(total=90, moves=moves, empathy=90, compliance=90))
+    report = make_report(total=80, moves=["next_step"], compliance=65)
+    report.findings.append(Finding(rule="step.forbidden", dimension="compliance", level="warning",
+                                   message="forbidden at this step"))
+    _, _, ending = advance(scenario, state, report)
     assert ending.id == "customer_left"
 
 

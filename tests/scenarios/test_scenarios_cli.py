@@ -45,7 +45,7 @@ def test_list_table_shows_each_scenario():
     assert header.split() == ["id", "title", "kind", "difficulty", "tracks", "steps", "endings"]
     row = next(r for r in rows if r.startswith("transfer_not_arrived "))
     assert row.split() == ["transfer_not_arrived", "跨行转账扣款未到账", "complaint", "1",
-                           "onboarding", "6", "3"]
+                           "onboarding", "6", "4"]
 
 
 def test_list_json_is_machine_readable():

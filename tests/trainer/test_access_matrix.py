@@ -49,6 +49,7 @@ ACCESS = {
     "auth.login": EVERYONE,
     "auth.logout": LOGGED_IN,
     "auth.index": EVERYONE,
+    "auth.change_password": LOGGED_IN,
     "trainee.language": EVERYONE,
     "trainee.catalogue": LOGGED_IN,
     "trainee.history": LOGGED_IN,
@@ -67,6 +68,7 @@ ACCESS = {
     "coach.export": A_COACH,
     "coach.attempt": A_COACH,
     "coach.override": A_COACH,
+    "coach.confirm": A_COACH,
     "api.grade": LOGGED_IN,
     "api.scenarios": LOGGED_IN,
     "api.start": LOGGED_IN,
@@ -79,6 +81,10 @@ ACCESS = {
     "admin.unlock_user": ADMIN,
     "admin.revoke_tokens": ADMIN,
     "admin.delete_data": ADMIN,
+    "admin.create_account": ADMIN,
+    "admin.reset_user_password": ADMIN,
+    "admin.deactivate_user": ADMIN,
+    "admin.reactivate_user": ADMIN,
 }
 
 # Bodies that succeed for a role that is allowed (so "allowed" is really tested, and a denial is
@@ -97,6 +103,9 @@ BODIES = {
                                 | {f"t{o['turn'].id}-comment": "语气可以更温和"},
     "admin.set_role": lambda o: {"role": "coach"},
     "admin.delete_data": lambda o: {"confirm": o["trainee"].username},
+    "admin.create_account": lambda o: {"username": "newcomer", "role": "trainee", "password": "a-first-password-1"},
+    "admin.reset_user_password": lambda o: {"password": "a-temporary-password-1"},
+    "auth.change_password": lambda o: {"current": PASSWORD, "new": "a-new-password-1", "confirm": "a-new-password-1"},
     "api.grade": lambda o: {"reply": HELLO, "context": {"kind": "complaint"}},
     "api.start": lambda o: {"scenario_id": SCENARIO},
     "api.reply": lambda o: {"reply": HELLO},
@@ -189,7 +198,8 @@ def fingerprint() -> tuple:
         sorted((a.id, a.user_id, a.status, a.state_json) for a in Attempt.query),
         sorted((t.id, t.attempt_id, t.reply, t.superseded, t.report_json is None) for t in Turn.query),
         sorted((c.id, c.name, c.coach_id) for c in Cohort.query),
-        sorted((u.id, u.username, u.role, u.cohort_id, u.display_name) for u in User.query),
+        sorted((u.id, u.username, u.role, u.cohort_id, u.display_name, u.password_hash, u.must_change_password,
+                u.deactivated_at) for u in User.query),
         Assignment.query.count(), GradeOverride.query.count(),
     )
 

@@ -26,12 +26,15 @@ def people(make_user, make_cohort):
 
 
 def rows(client, **query) -> list:
-    """The audit table as the admin sees it: one (who, action, target, detail, ip) per row."""
-    page = client.get("/admin/audit", query_string=query)
+    """The audit table as the admin sees it in English: one (who, action, target, summary, ip)
+    per row, the action as its code (the row's data-action; the cell shows its readable name)."""
+    page = client.get("/admin/audit", query_string={"lang": "en", **query})
     assert page.status_code == 200
-    found = re.findall(r"<tr><td class=\"nowrap\">[^<]*</td><td>([^<]*)</td><td><code>([^<]*)</code></td>\s*"
-                       r"<td>([^<]*)</td><td class=\"detail\">([^<]*)</td><td>([^<]*)</td></tr>", page.get_data(as_text=True))
-    return [tuple(htmllib.unescape(cell) for cell in row) for row in found]
+    found = re.findall(r"<tr data-action=\"([^\"]*)\"><td class=\"nowrap\">[^<]*</td><td>([^<]*)</td>"
+                       r"<td class=\"action\">[^<]*</td>\s*<td>([^<]*)</td><td class=\"detail\">([^<]*)</td>"
+                       r"<td>([^<]*)</td></tr>", page.get_data(as_text=True))
+    return [tuple(htmllib.unescape(cell) for cell in (who, action, target, detail, ip))
+            for action, who, target, detail, ip in found]
 
 
 def as_admin(auth):
@@ -47,7 +50,7 @@ def test_logins_failures_lockouts_and_logouts_are_recorded_with_the_address(auth
     auth.logout()
     auth.login("root")
     seen = rows(client)
-    assert ("anonymous", "login_failed", "user:nobody", "unknown user", "127.0.0.1") in seen
+    assert ("anonymous", "login_failed", "user:nobody", "unknown username", "127.0.0.1") in seen
     assert ("anonymous", "login_failed", "user:amy", "wrong password (5 of 5)", "127.0.0.1") in seen
     assert any(r[:3] == ("anonymous", "lockout", "user:amy") and "locked until" in r[3] for r in seen)
     assert ("carol", "login", "user:carol", "", "127.0.0.1") in seen
@@ -64,10 +67,12 @@ def test_account_changes_grade_overrides_and_exports_are_recorded(auth, client, 
     assert client.get(f"/coach/cohorts/{people['cohort'].id}/results.csv").status_code == 200
     as_admin(auth)
     seen = rows(client)
-    assert ("cli", "user_create", "user:amy", "role trainee", "") in seen
+    assert ("cli", "user_create", "user:amy", "role: trainee", "") in seen
     override = next(r for r in seen if r[1] == "grade_override")
-    assert override[:3] == ("carol", "grade_override", f"turn:{turn.id}") and '"trainee": "amy"' in override[3]
-    assert ("root", "role_change", "user:amy", "trainee -> coach", "") in seen
+    assert override[:3] == ("carol", "grade_override", f"turn:{turn.id}")
+    assert override[3].startswith(f"attempt {attempt.id} of amy: Etiquette"), override[3]
+    assert re.search(r"Compliance[^,]* 90$", override[3]), override[3]
+    assert ("root", "role_change", "user:amy", "trainee → coach", "") in seen
     export = next(r for r in seen if r[1] == "csv_export")
     assert export[0] == "carol" and export[2] == f"cohort:{people['cohort'].id}" and export[4] == "127.0.0.1"
 

@@ -1,9 +1,8 @@
 """A coach's grade beside the machine's: overriding a turn moves the attempt's scores and total,
-the machine grade stays as it was, and the agreement page measures coaches against the grader."""
+and the machine grade stays as it was (agreement with the grader: test_agreement.py)."""
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 
 import pytest
@@ -11,8 +10,7 @@ import pytest
 from grading.scoring import total as weighted_total
 from test_coach_flow import LABELS, SPLIT, Coach, field_error, section
 from trainer.extensions import db
-from trainer.models import Attempt, GradeOverride, Turn, User
-from trainer.services import coaching
+from trainer.models import Attempt, GradeOverride, Turn
 from trainer.services.attempts import submit_reply
 from trainer.services.cohorts import override_turn
 
@@ -108,56 +106,3 @@ def test_a_bad_override_is_refused_with_the_reason_next_to_the_field(client, aut
     page = htmllib.unescape(response.get_data(as_text=True))
     assert field_error(page, f"t{turn.id}-{field}") == message
     assert GradeOverride.query.count() == 0
-
-
-def graded_turn(attempt, index, machine):
-    """A turn whose machine grade is exactly `machine` (a constructed case, not the grader's)."""
-    report = {"scores": machine, "total": weighted_total(machine, red_line=False, gaming=False), "findings": []}
-    turn = Turn(attempt_id=attempt.id, index=index, step_id="s", customer_line="…", reply="…",
-                report_json=json.dumps(report), total=report["total"], state_before_json=attempt.state_json)
-    db.session.add(turn)
-    db.session.commit()
-    return turn
-
-
-def test_the_agreement_page_measures_coaches_against_the_grader(client, auth, cohort, make_attempt):
-    amy, bob = cohort.members[0], User.query.filter_by(username="bob").one()
-    carol = cohort.coach
-    attempt = make_attempt(amy)
-    a = graded_turn(attempt, 0, {"etiquette": 80, "structure": 50, "empathy": 30, "compliance": 90})
-    b = graded_turn(attempt, 1, {"etiquette": 60, "structure": 20, "empathy": 55, "compliance": 100})
-    override_turn(a, carol, {"etiquette": 85, "structure": 70, "empathy": 30, "compliance": 40}, "a")
-    override_turn(b, carol, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0}, "superseded")
-    override_turn(b, carol, {"etiquette": 61, "structure": 39, "empathy": 75, "compliance": 95}, "b")
-    graded_turn(attempt, 2, {"etiquette": 10, "structure": 10, "empathy": 10, "compliance": 10})   # never overridden
-    elsewhere = graded_turn(make_attempt(bob), 0, {"etiquette": 0, "structure": 0, "empathy": 0, "compliance": 0})
-    override_turn(elsewhere, bob.cohort.coach, {"etiquette": 100, "structure": 100, "empathy": 100, "compliance": 100}, "x")
-
-    # per dimension: overrides, mean |diff|, mean diff, within 10 points, same rubric level
-    expected = {"etiquette": ("2", "3.0", "+3.0", "100%", "100%"),     # +5 (4=4), +1 (3=3)
-                "structure": ("2", "19.5", "+19.5", "0%", "50%"),      # +20 (2≠3), +19 (1=1)
-                "empathy": ("2", "10.0", "+10.0", "50%", "50%"),       # 0 (1=1), +20 (2≠3)
-                "compliance": ("2", "27.5", "-27.5", "50%", "50%")}    # -50 (4≠2), -5 (4=4)
-    page = Coach(client, auth, "carol").page("/coach/agreement")
-    table = section(page, r'<table class="agreement">')
-    for d, cells in expected.items():
-        row = re.search(rf'<tr data-dimension="{d}">.*?</tr>', table, re.S).group(0)
-        assert tuple(re.findall(r"<td>([^<]*)</td>", row)) == cells, d
-    chart = section(page, r'<svg class="barchart"')
-    assert chart.count("<rect") == 8 + 2          # two bars per dimension, two legend keys
-    assert "Etiquette 礼仪化: 100%" in chart and "Structure 结构化: 0%" in chart
-    assert "<script" not in page and "style=" not in page
-
-    admin = coaching.agreement_for(User.query.filter_by(username="root").one())
-    assert admin["etiquette"]["overrides"] == 3       # the admin also sees dave's cohort
-
-
-def test_rubric_levels_follow_the_rubric_bands():
-    assert [coaching.level(s) for s in (0, 19, 20, 39, 40, 59, 60, 79, 80, 99, 100)] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4]
-
-
-def test_agreement_with_no_overrides_says_so(client, auth, cohort):
-    page = Coach(client, auth, "carol").page("/coach/agreement")
-    assert "No grade has been overridden yet." in page
-    assert coaching.agreement([])["empathy"] == {"overrides": 0, "mean_abs_diff": None, "mean_diff": None,
-                                                 "within_10": None, "same_level": None}

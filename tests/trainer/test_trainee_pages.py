@@ -126,7 +126,7 @@ def test_history_shows_attempts_and_a_progress_chart(client, auth, make_user):
     url = post(client, auth, "/attempts", {"scenario_id": "transfer_not_arrived", "mode": "practice"}).location
     play_to_end(client, auth, url)
     html = client.get("/history").get_data(as_text=True)
-    assert '<svg class="linechart"' in html and "跨行转账" in html
+    assert '<svg class="trendchart"' in html and "跨行转账" in html
 
 
 def test_language_switch_changes_the_interface(client, auth, make_user):

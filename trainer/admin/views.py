@@ -1,5 +1,6 @@
-"""Admin pages: the audit log (paged, filtered by action) and the user list, where an admin
-changes roles, lifts lockouts and deletes a trainee's data on request. Admins only."""
+"""Admin pages: the audit log (paged, filtered by action and account) and the user list, where
+an admin changes roles, lifts lockouts and deletes a trainee's data on request (creating
+accounts, resetting passwords, deactivating and revoking tokens: accounts.py). Admins only."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,22 +8,31 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.access import role_required
+from trainer.admin.events import action_label, summary
 from trainer.admin.forms import ActionForm, DeleteDataForm, RoleForm
 from trainer.extensions import db
+from trainer.localtime import local_text, zone_name
 from trainer.models import User
 from trainer.services import audit, tokens
 from trainer.services.logins import is_locked, unlock
-from trainer.services.users import UserError, change_role, data_counts, delete_user_data
+from trainer.services.users import UserError, change_role, data_counts, delete_user_data, search
 
 bp = Blueprint("admin", __name__)
 USERS_PER_PAGE = 50
 
 
-def _user(user_id: int) -> User:
+def user_or_404(user_id: int) -> User:
+    """The account with this id, or a 404."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
     return user
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time in the configured zone, on any page: {{ t|local_time }}."""
+    return local_text(moment, fmt)
 
 
 MAX_PAGE = 100_000   # far past any real log; a larger OFFSET would overflow the database's integer
@@ -37,23 +47,26 @@ def _page_number() -> int:
 @bp.route("/audit")
 @role_required("admin")
 def audit_log():
-    """The audit log, newest first, 50 a page; ?action= shows one kind of event."""
+    """The audit log, newest first, 50 a page; ?action= shows one kind of event, ?user= the
+    events an account did or underwent. Times in the configured zone, details summarised."""
     action = request.args.get("action") or None
     if action is not None and action not in audit.ACTIONS:
         action = None
-    page = audit.events_page(action, _page_number())
-    return render_template("admin/audit.html", page=page, action=action, actions=audit.ACTIONS)
+    username = (request.args.get("user") or "").strip()[:64] or None
+    page = audit.events_page(action, _page_number(), username=username)
+    rows = [{"event": e, "at": local_text(e.at), "label": action_label(e.action),
+             "summary": summary(e.action, e.detail)} for e in page.items]
+    actions = sorted(audit.ACTIONS, key=action_label)
+    return render_template("admin/audit.html", page=page, rows=rows, action=action, user=username or "",
+                           actions=[(a, action_label(a)) for a in actions], zone=zone_name())
 
 
 @bp.route("/users")
 @role_required("admin")
 def users():
-    """Every account (?q= filters by username) with its role, lock state and actions."""
+    """Every account (?q= finds a username or display name) with its role, state and actions."""
     q = (request.args.get("q") or "").strip()[:64]
-    query = db.select(User).order_by(User.username)
-    if q:
-        query = query.where(User.username.contains(q, autoescape=True))
-    page = db.paginate(query, page=_page_number(), per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(search(q), page=_page_number(), per_page=USERS_PER_PAGE, error_out=False)
     forms = {u.id: RoleForm(formdata=None, role=u.role) for u in page.items}
     return render_template("admin/users.html", page=page, q=q, forms=forms, action=ActionForm(formdata=None),
                            locked={u.id for u in page.items if is_locked(u)},
@@ -64,7 +77,7 @@ def users():
 @role_required("admin")
 def set_role(user_id: int):
     """Change one account's role (audited); an admin cannot change their own."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -81,7 +94,7 @@ def set_role(user_id: int):
 @role_required("admin")
 def unlock_user(user_id: int):
     """Lift a lockout after failed logins (audited)."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     unlock(user)
@@ -89,23 +102,11 @@ def unlock_user(user_id: int):
     return redirect(url_for("admin.users", q=user.username))
 
 
-@bp.route("/users/<int:user_id>/revoke-tokens", methods=["POST"])
-@role_required("admin")
-def revoke_tokens(user_id: int):
-    """Revoke every API token of an account (audited)."""
-    user = _user(user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    count = tokens.revoke_all(user, "revoked by an admin", actor=current_user)
-    flash(_("Revoked %(n)d API tokens of %(name)s", n=count, name=user.username), "info")
-    return redirect(url_for("admin.users", q=user.username))
-
-
 @bp.route("/users/<int:user_id>/delete-data", methods=["GET", "POST"])
 @role_required("admin")
 def delete_data(user_id: int):
     """Show what deleting a trainee's data removes; POST (with the username typed) deletes it."""
-    user = _user(user_id)
+    user = user_or_404(user_id)
     if user.role != "trainee":
         abort(404)
     form = DeleteDataForm()
@@ -121,3 +122,6 @@ def delete_data(user_id: int):
             return redirect(url_for("admin.users"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/delete_data.html", user=user, form=form, counts=data_counts(user)), status
+
+
+from trainer.admin import accounts  # noqa: E402,F401  (adds its routes to bp)

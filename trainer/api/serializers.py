@@ -12,7 +12,7 @@ from scenarios.persona import render
 
 from trainer.models import Attempt, Turn
 from trainer.services import library
-from trainer.services.attempts import TurnResult, next_turn, track_result
+from trainer.services.attempts import TurnResult, next_turn, retry_refusal, track_result
 from trainer.services.exams import model_answers_each_turn
 
 STATE_KEYS = ("step", "turn", "mood", "trust", "mood_band", "trust_band", "uncovered", "ended", "ending")
@@ -137,10 +137,23 @@ def attempt_json(attempt: Attempt) -> dict:
            "customer": attempt.state["customer_line"] if attempt.status == "active" else None,
            "hint": current_hint(attempt), "state": state_json(attempt),
            "persona": persona_card(attempt), "turns": [turn_json(t, attempt) for t in attempt.turns],
-           "next_turn": next_turn(attempt) if attempt.status == "active" else None}
+           "next_turn": next_turn(attempt) if attempt.status == "active" else None,
+           "can_retry": can_retry(attempt)}
     if not reports_visible(attempt):
         out["note"] = EXAM_NOTE
     return out
+
+
+def can_retry(attempt: Attempt) -> bool:
+    """Practice: may the last answered turn be answered again ({"retry": N} to .../turns)?"""
+    return attempt.mode == "practice" and retry_refusal(attempt) is None
+
+
+def retry_json(attempt: Attempt, retried: Turn) -> dict:
+    """The answer to a retry: the turn set aside, and the customer's line to answer again."""
+    return {"retried": retried.index, "customer": attempt.state["customer_line"], "hint": current_hint(attempt),
+            "state": state_json(attempt), "persona": persona_card(attempt), "next_turn": next_turn(attempt),
+            "status": attempt.status}
 
 
 def started_json(attempt: Attempt) -> dict:
@@ -159,6 +172,7 @@ def turn_result_json(attempt: Attempt, result: TurnResult) -> dict:
            "next_turn": next_turn(attempt) if attempt.status == "active" else None}
     if not reports_visible(attempt):
         out["note"] = EXAM_NOTE
+    out["can_retry"] = can_retry(attempt)
     if result.ending is None:
         out.update(customer=result.customer, hint=current_hint(attempt))
     else:

@@ -12,11 +12,11 @@ from trainer.api.auth import ApiError, api_user, authenticate, error_json
 from trainer.api.batch import grade_items, grade_one
 from trainer.api.parse import json_object, string, whole_number
 from trainer.api.serializers import (
-    attempt_json, scenario_json, started_json, track_json, turn_result_json,
+    attempt_json, retry_json, scenario_json, started_json, track_json, turn_result_json,
 )
 from trainer.models import Attempt
 from trainer.services import attempts, library
-from trainer.services.attempts import AttemptError, recover, start_attempt, submit_reply
+from trainer.services.attempts import AttemptError, recover, retry_turn, start_attempt, submit_reply
 
 bp = Blueprint("api", __name__)
 bp.before_request(authenticate)
@@ -81,20 +81,37 @@ def show(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/turns")
 def reply(attempt_id: int):
-    """Reply to the customer: {reply, turn?} -> {report, customer | ending, state, next_turn}.
+    """Reply to the customer: {reply, turn?} -> {report, customer | ending, state, next_turn};
+    or, in practice, {retry: N} -> the attempt resumed from before turn N (kept as retried).
 
     `turn` (the attempt's next_turn when the client read it) makes a resend safe: the same reply
     for a stored turn gets the stored result ("duplicate": true), another reply gets 409."""
     attempt = _visible_attempt(attempt_id, overrides=False)
     if not can_play_attempt(api_user(), attempt):
         raise ApiError(403, "only the trainee who owns this attempt may reply in it")
-    body = json_object(("reply", "turn"))
+    body = json_object(("reply", "turn", "retry"))
+    if "retry" in body:
+        return _retry(attempt, body)
     text = string(body, "reply", required=True)
     turn = whole_number(body, "turn")
     if turn is not None and not 0 <= turn < 2**31:
         raise ApiError(422, "turn must be a whole number from 0 to 2147483647")
     result = _submit(attempt, text, turn)
     return jsonify(turn_result_json(attempt, result))
+
+
+def _retry(attempt: Attempt, body: dict):
+    """Practice: set turn N (the last answered one) aside and answer its customer line again."""
+    if set(body) != {"retry"}:
+        raise ApiError(422, "a retry is {\"retry\": N} alone: send the new reply after it")
+    index = whole_number(body, "retry")
+    if index is None or not 0 <= index < 2**31:
+        raise ApiError(422, "retry must be the number of the turn to answer again (0-based)")
+    try:
+        retried = retry_turn(attempt, index)
+    except AttemptError as e:
+        raise ApiError(e.status, str(e)) from None
+    return jsonify(retry_json(attempt, retried))
 
 
 def _visible_attempt(attempt_id: int, overrides: bool = True) -> Attempt:

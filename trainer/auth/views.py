@@ -1,4 +1,4 @@
-"""Logging in and out."""
+"""Logging in and out, and changing one's password (forced after an admin's reset)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -8,9 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer import sessions
-from trainer.auth.forms import LoginForm
+from trainer.auth.forms import ChangePasswordForm, LoginForm
 from trainer.ratelimit import limit_login
 from trainer.services.logins import authenticate
+from trainer.services.users import MIN_PASSWORD, UserError, change_own_password
+
+# What a user who must change their password may still open: the form itself, logging out,
+# the language switch and the stylesheet (the API authenticates by token, not by this session).
+OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "trainee.language", "static", "health.healthz"}
 
 bp = Blueprint("auth", __name__)
 
@@ -39,6 +44,8 @@ def login():
         target = request.args.get("next", "")
         if not _local_path(target):
             target = home_for(user)
+        if user.must_change_password:
+            return redirect(url_for("auth.change_password"))
         return redirect(target)
     return render_template("auth/login.html", form=form)
 
@@ -51,6 +58,37 @@ def _local_path(target: str) -> bool:
     if not target.isprintable():
         return False
     return not urlsplit(target).netloc
+
+
+@bp.before_app_request
+def require_password_change():
+    """Until a reset password is replaced, every page leads to the change-password form."""
+    if request.blueprint == "api" or request.endpoint in OPEN_WHILE_CHANGING:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; the session continues on a fresh token (the old one ends)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current.data, form.new.data)
+        except UserError as e:
+            field = form.current if "current password is wrong" in str(e) else form.new
+            field.errors.append(_(str(e)))
+        else:
+            sessions.start(user)     # the change ended every session; this browser goes on
+            flash(_("Your password has been changed."), "info")
+            return redirect(home_for(user))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form, forced=current_user.must_change_password,
+                           min_password=MIN_PASSWORD), status
 
 
 @bp.route("/logout", methods=["POST"])

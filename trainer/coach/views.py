@@ -1,5 +1,6 @@
-"""The coach's pages: dashboard, cohorts, assignments, transcripts with grade overrides,
-agreement with the grader, CSV export. Thin: parse, check access, call a service, render."""
+"""The coach's pages: dashboard, cohorts, assignments, transcripts with grade overrides, CSV
+export (agreement with the grader and confirming a grade: review.py). Thin: parse, check
+access, call a service, render."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -9,10 +10,10 @@ from flask_login import current_user
 from grading.feedback import CATEGORY_NAMES
 from trainer.access import coached_cohorts, coaches, role_required, runs_cohort
 from trainer.coach.forms import ActionForm, AssignForm, CohortForm, MemberForm, OverrideForm
-from trainer.coach.pages import agreement_bars, transcript_view
+from trainer.coach.pages import transcript_view
 from trainer.extensions import db
-from trainer.filters import DIMENSION_LABELS, locale
-from trainer.models import DIMENSIONS, Attempt, Cohort, Turn
+from trainer.filters import locale
+from trainer.models import Attempt, Cohort, Turn
 from trainer.services import audit, coaching
 from trainer.services.cohorts import (
     CohortError, add_member, assign, create_cohort, invite_member, override_turn, remove_member,
@@ -196,12 +197,4 @@ def override(attempt_id: int, turn_id: int):
     return _transcript_page(attempt, bound=form, status=422)
 
 
-@bp.route("/agreement")
-@role_required("coach")
-def agreement():
-    """Per dimension: how often and how far coaches' grades differ from the grader's."""
-    rows = coaching.agreement_for(current_user)
-    labels = {d: str(DIMENSION_LABELS[d]) for d in DIMENSIONS}
-    labels.update(within_10=_("Within 10 points"), same_level=_("Same rubric level"), title=_("Agreement"))
-    return render_template("coach/agreement.html", rows=rows, chart=agreement_bars(rows, labels),
-                           overrides=rows[DIMENSIONS[0]]["overrides"])
+from trainer.coach import review  # noqa: E402,F401  (agreement page and confirming a grade, on bp)

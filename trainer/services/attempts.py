@@ -256,24 +256,59 @@ def effective_total(turn: Turn) -> int:
     return total(scores, red_line=bool(turn.red_lines) and scores["compliance"] == 0, gaming=False)
 
 
-def retry_turn(attempt: Attempt) -> Turn:
-    """Practice only: set the last counted turn aside and answer that customer line again."""
-    recover(attempt)
-    if attempt.mode != "practice":
-        raise AttemptError("retrying a turn is only allowed in practice mode", 403)
-    if attempt.status != "active":
-        # A finished attempt is final: its report, scores and any coach grades stand.
-        raise AttemptError("this attempt has ended and is final; start a new attempt to practise again", 409)
+def stopped_on_red_line(attempt: Attempt) -> bool:
+    """True when a practice attempt ended on a red line: its last counted turn crossed one, or
+    the ending is a breach (going along with a request without saying a red-line phrase)."""
+    if attempt.mode != "practice" or attempt.status != "finished":
+        return False
     turns = attempt.counted_turns
-    if not turns:
-        raise AttemptError("there is no turn to retry", 409)
-    last = turns[-1]
+    return bool(turns) and (turns[-1].red_lines > 0 or attempt.outcome == "red_line_breach")
+
+
+def retry_refusal(attempt: Attempt) -> Optional[AttemptError]:
+    """Why "retry this turn" is refused now, or None when it may be retried."""
+    if attempt.mode != "practice":
+        return AttemptError("retrying a turn is only allowed in practice mode", 403)
+    if attempt.status != "active":
+        # Practice teaches: a red line stops the attempt to show what it leads to, and the turn
+        # can be answered again. Any other ending is final, and so is an attempt a coach has
+        # graded: the coach's reading of it stands.
+        _load_overrides(attempt.turns)
+        graded = any(t.overrides for t in attempt.turns)
+        if not stopped_on_red_line(attempt) or graded:
+            return AttemptError("this attempt has ended and is final; start a new attempt to practise again", 409)
+    if not attempt.counted_turns:
+        return AttemptError("there is no turn to retry", 409)
+    return None
+
+
+def retry_turn(attempt: Attempt, index: Optional[int] = None) -> Turn:
+    """Practice only: set the last counted turn aside (kept, marked retried) and resume the
+    conversation from before it. `index` (the API's) names that turn: a resend of the same
+    retry finds it already set aside and answers with it, instead of setting aside another."""
+    recover(attempt)
+    if index is not None and 0 <= index < len(attempt.turns) and attempt.turns[index].superseded \
+            and not any(t.index > index for t in attempt.turns):
+        return attempt.turns[index]          # this retry was done already
+    refusal = retry_refusal(attempt)
+    if refusal is not None:
+        raise refusal
+    last = attempt.counted_turns[-1]
+    if index is not None and index != last.index:
+        raise AttemptError(f"turn {index} is not the last answered turn; the turn to retry is {last.index}", 409)
     last.superseded = True
     attempt.state_json = last.state_before_json
     attempt.status, attempt.ending_id, attempt.outcome, attempt.finished_at = "active", None, None, None
     summarize(attempt)
     db.session.commit()
     return last
+
+
+def practise_again(user, attempt: Attempt) -> Attempt:
+    """再练一次: a new practice attempt with the same customer (same scenario, seed and track)."""
+    if attempt.mode != "practice":
+        raise AttemptError("an exam's customer cannot be practised again; start a practice attempt", 403)
+    return start_attempt(user, attempt.scenario_id, "practice", seed=attempt.seed, track_id=attempt.track_id)
 
 
 def recover(attempt: Attempt) -> Optional[TurnResult]:

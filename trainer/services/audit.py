@@ -8,14 +8,15 @@ from typing import Optional
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from trainer.extensions import db
 from trainer.models import AuditEvent, User
 
 ACTIONS = ("login", "login_failed", "lockout", "unlock", "logout", "password_change", "role_change",
            "user_create", "user_data_delete", "grade_override", "csv_export", "retention_run",
-           "token_issue", "token_revoke", "cohort_invite", "cohort_join")
+           "token_issue", "token_revoke", "cohort_invite", "cohort_join", "password_reset",
+           "user_deactivate", "user_reactivate", "turn_confirm")
 PAGE_SIZE = 50
 
 
@@ -61,11 +62,15 @@ def user_target(user: User | str) -> str:
     return "user:" + (user if isinstance(user, str) else user.username)
 
 
-def events_page(action: Optional[str] = None, page: int = 1, per_page: int = PAGE_SIZE):
-    """Newest events first, optionally of one action: a Flask-SQLAlchemy Pagination."""
+def events_page(action: Optional[str] = None, page: int = 1, per_page: int = PAGE_SIZE,
+                username: Optional[str] = None):
+    """Newest events first, optionally of one action and of one account (as the one who acted
+    or the one acted on): a Flask-SQLAlchemy Pagination."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
+    if username:
+        query = query.where(or_(AuditEvent.actor == username, AuditEvent.target == user_target(username)))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -1,5 +1,5 @@
-"""What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines),
-agreement between coaches and the grader per dimension, and a cohort's results as CSV."""
+"""What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines)
+and a cohort's results as CSV (agreement with the grader: services/agreement.py)."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Optional
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer
 from werkzeug.utils import secure_filename
 
 from trainer.extensions import db
@@ -149,41 +149,6 @@ def _incidents(member_ids, members: dict) -> list:
             out.append(Incident(members[user_id], attempt_id, scenario_id, index + 1, category,
                                 evidence, found[0].get("message", ""), bool(superseded)))
     return out
-
-
-def level(score: int) -> int:
-    """The rubric level 0–4 a 0–100 score falls in (0–19, 20–39, 40–59, 60–79, 80–100)."""
-    return min(int(score) // 20, 4)
-
-
-def agreement(pairs: list) -> dict:
-    """Per dimension over (machine scores, coach scores) pairs: how closely coaches and grader agree."""
-    out = {}
-    for d in DIMENSIONS:
-        diffs = [(coach[d] - machine[d], level(coach[d]) == level(machine[d])) for machine, coach in pairs]
-        n = len(diffs)
-        out[d] = {"overrides": n,
-                  "mean_abs_diff": round(sum(abs(x) for x, _ in diffs) / n, 1) if n else None,
-                  "mean_diff": round(sum(x for x, _ in diffs) / n, 1) if n else None,
-                  "within_10": sum(abs(x) <= 10 for x, _ in diffs) / n if n else None,
-                  "same_level": sum(same for _, same in diffs) / n if n else None}
-    return out
-
-
-def overridden_turns(user: User) -> list:
-    """Graded turns with a coach override, among the trainees this user coaches (admin: all)."""
-    query = (Turn.query.join(Attempt, Turn.attempt_id == Attempt.id)
-             .where(Turn.overrides.any(), Turn.report_json.is_not(None))
-             .options(selectinload(Turn.overrides), defer(Turn.state_before_json)))
-    if user.role != "admin":
-        coached = select(Cohort.id).where(Cohort.coach_id == user.id)
-        query = query.join(User, Attempt.user_id == User.id).where(User.cohort_id.in_(coached))
-    return query.order_by(Turn.id).all()
-
-
-def agreement_for(user: User) -> dict:
-    """Agreement per dimension over every overridden turn `user` can see (latest override each)."""
-    return agreement([(t.report["scores"], t.overrides[-1].scores) for t in overridden_turns(user)])
 
 
 def safe_cell(value):

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import delete, func, select
 
 from trainer.extensions import db
-from trainer.models import Attempt, GradeOverride, Turn, utcnow
+from trainer.models import Attempt, GradeOverride, Turn, TurnConfirmation, utcnow
 from trainer.services import audit
 
 MAX_DAYS = 36_500   # a hundred years; a date further back than year 1 overflows
@@ -23,6 +23,9 @@ def apply_retention(days: int, audit_days: Optional[int] = None, now: Optional[d
     old = select(Attempt.id).where(func.coalesce(Attempt.finished_at, Attempt.started_at) < cutoff)
     turns = select(Turn.id).where(Turn.attempt_id.in_(old))
     deleted = {}
+    # Coaches' confirmations go with their turns (no count kept: they carry no grade of their own).
+    db.session.execute(delete(TurnConfirmation).where(TurnConfirmation.turn_id.in_(turns)),
+                       execution_options={"synchronize_session": False})
     for name, model, where in (("overrides", GradeOverride, GradeOverride.turn_id.in_(turns)),
                                ("turns", Turn, Turn.attempt_id.in_(old)),
                                ("attempts", Attempt, Attempt.id.in_(old))):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from trainer.extensions import db
-from trainer.models import ROLES, ApiToken, Attempt, Cohort, CohortInvite, GradeOverride, Turn, User
+from trainer.models import (
+    ROLES, ApiToken, Attempt, Cohort, CohortInvite, GradeOverride, Turn, TurnConfirmation, User, utcnow,
+)
 from trainer.services import audit, passwords, tokens
 from trainer.sessions import revoke
 
@@ -20,7 +22,8 @@ class UserError(ValueError):
 
 
 def create_user(username: str, password: str, role: str = "trainee", display_name: str = "",
-                cohort: Cohort | None = None) -> User:
+                cohort: Cohort | None = None, must_change_password: bool = False,
+                actor: User | None = None) -> User:
     """Create a user with a hashed password; the username must be new."""
     username = (username or "").strip()
     if not username or len(username) > 64:
@@ -32,12 +35,15 @@ def create_user(username: str, password: str, role: str = "trainee", display_nam
     _check_password(password, username)
     if User.query.filter_by(username=username).first():
         raise UserError(f"user '{username}' already exists")
+    display_name = (display_name or "").strip()
+    if len(display_name) > 64:
+        raise UserError("the display name must be at most 64 characters")
     user = User(username=username, role=role, display_name=display_name or username,
-                cohort_id=cohort.id if cohort else None)
+                cohort_id=cohort.id if cohort else None, must_change_password=must_change_password)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user_create", audit.user_target(user), f"role {role}", commit=False)
+    audit.record("user_create", audit.user_target(user), f"role {role}", actor=actor, commit=False)
     db.session.commit()
     return user
 
@@ -53,10 +59,75 @@ def set_password(user: User, password: str) -> None:
     """Change a password; every session and API token of the account ends (it must log in again)."""
     _check_password(password, user.username)
     user.set_password(password)
+    user.must_change_password = False
     revoke(user)
     tokens.revoke_all(user, "password change", commit=False)
     audit.record("password_change", audit.user_target(user), commit=False)
     db.session.commit()
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user replaces their password (knowing the current one); the new one must differ."""
+    if not user.check_password(current or ""):
+        raise UserError("the current password is wrong")
+    if new == current:
+        raise UserError("the new password must differ from the current one")
+    set_password(user, new)
+
+
+def reset_password(user: User, temporary: str, actor: User | None = None) -> None:
+    """An admin sets a temporary password: sessions and API tokens end, and the user must
+    choose a new password at the next login before any page opens."""
+    if not user.is_active:
+        raise UserError("this account is not active: reactivate it first")
+    _check_password(temporary, user.username)
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    revoke(user)
+    tokens.revoke_all(user, "password reset", actor=actor, commit=False)
+    audit.record("password_reset", audit.user_target(user), actor=actor, commit=False)
+    db.session.commit()
+
+
+def _other_active_admins(user: User) -> int:
+    return User.query.filter(User.role == "admin", User.id != user.id, User.deactivated_at.is_(None)).count()
+
+
+def deactivate(user: User, actor: User | None = None) -> None:
+    """Stop an account: no login, its sessions end and its API tokens are revoked (audited)."""
+    if actor is not None and actor.id == user.id:
+        raise UserError("you cannot deactivate your own account")
+    if user.deactivated_at is not None:
+        return
+    if user.role == "admin" and _other_active_admins(user) == 0:
+        raise UserError("the last active admin cannot be deactivated")
+    user.deactivated_at = utcnow()
+    revoke(user)
+    tokens.revoke_all(user, "account deactivated", actor=actor, commit=False)
+    audit.record("user_deactivate", audit.user_target(user), actor=actor, commit=False)
+    db.session.commit()
+
+
+def reactivate(user: User, actor: User | None = None) -> None:
+    """Let a deactivated account log in again (its old API tokens stay revoked); audited."""
+    if user.deactivated_at is None:
+        return
+    if (user.password_hash or "").startswith("!"):
+        raise UserError("a deleted account cannot be reactivated")
+    user.deactivated_at = None
+    audit.record("user_reactivate", audit.user_target(user), actor=actor, commit=False)
+    db.session.commit()
+
+
+def search(q: str = ""):
+    """A select of accounts by username, whose username or display name contains `q`."""
+    query = select(User).order_by(User.username)
+    q = (q or "").strip()
+    if q:
+        query = query.where(or_(User.username.contains(q, autoescape=True),
+                                User.display_name.contains(q, autoescape=True)))
+    return query
 
 
 def change_role(user: User, role: str, actor: User | None = None) -> None:
@@ -99,6 +170,7 @@ def delete_user_data(user: User, actor: User | None = None) -> dict:
     attempts = select(Attempt.id).where(Attempt.user_id == user.id)
     turns = select(Turn.id).where(Turn.attempt_id.in_(attempts))
     for statement in (delete(GradeOverride).where(GradeOverride.turn_id.in_(turns)),
+                      delete(TurnConfirmation).where(TurnConfirmation.turn_id.in_(turns)),
                       delete(Turn).where(Turn.attempt_id.in_(attempts)),
                       delete(Attempt).where(Attempt.user_id == user.id),
                       delete(ApiToken).where(ApiToken.user_id == user.id),

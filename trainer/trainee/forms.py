@@ -10,6 +10,8 @@ class StartForm(FlaskForm):
     scenario_id = HiddenField(validators=[DataRequired()])
     track_id = HiddenField()
     assignment_id = HiddenField()
+    # 再练一次: the id of one's own practice attempt whose customer (scenario, seed, track) to meet again
+    again_of = HiddenField()
     # The catalogue renders its own <select>; the field only validates what comes back.
     mode = StringField(_l("Mode"), default="practice",
                        validators=[AnyOf(["practice", "exam"], message=_l("Mode must be practice or exam"))])

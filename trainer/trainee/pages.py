@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from trainer import charts
-from trainer.filters import DIMENSION_LABELS
 from trainer.models import DIMENSIONS, Attempt
 from trainer.services import library
 from trainer.services.attempts import effective_scores
+from trainer.vocabulary import dimension_label
+from trainer.trainee.report import debrief, final_line, last_red_lines, verdict
 
 
 def attempt_view(attempt: Attempt) -> dict:
@@ -26,7 +27,7 @@ def attempt_view(attempt: Attempt) -> dict:
                       "scores": effective_scores(t) if report else {}})
     ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
     scores = attempt.scores
-    labels = {d: str(DIMENSION_LABELS[d]) for d in DIMENSIONS}
+    labels = {d: dimension_label(d) for d in DIMENSIONS}
     return {"attempt": attempt, "scenario": scenario, "persona": persona, "turns": turns,
             "counted": [x for x in turns if not x["turn"].superseded and x["report"]],
             "ending": ending, "radar": charts.radar(scores, labels) if scores else None,
@@ -35,11 +36,24 @@ def attempt_view(attempt: Attempt) -> dict:
 
 
 def history_view(user) -> dict:
-    """The user's attempts, newest first, and a chart of finished totals in time order."""
+    """The user's attempts, newest first, and a chart of finished attempts' scores by date."""
+    from trainer.progress_charts import trainee_chart
     attempts = Attempt.query.filter_by(user_id=user.id).order_by(Attempt.started_at.desc()).all()
     finished = [a for a in reversed(attempts) if a.status == "finished" and a.total is not None]
-    points = [(f"{a.finished_at:%m-%d} {a.scenario_id}", a.total) for a in finished]
     per_dim = {d: [a.scores.get(d, 0) for a in finished] for d in DIMENSIONS}
     averages = {d: round(sum(v) / len(v)) for d, v in per_dim.items() if v}
-    return {"attempts": attempts, "chart": charts.line(points, label="totals"),
+    return {"attempts": attempts, "chart": trainee_chart(user) if finished else None,
             "averages": averages, "finished_count": len(finished)}
+
+
+def report_view(attempt: Attempt) -> dict:
+    """The report's top: the verdict under the track's rules, the customer's last line, the debrief."""
+    return {"verdict": verdict(attempt), "final_line": final_line(attempt), "played": debrief(attempt)}
+
+
+def stop_view(attempt: Attempt) -> dict:
+    """A practice attempt stopped by a red line: what the customer did next, the rule and the ending."""
+    scenario = library.scenario(attempt.scenario_id)
+    ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
+    return {"reaction": final_line(attempt), "red_lines": last_red_lines(attempt), "ending": ending,
+            "turn": attempt.counted_turns[-1]}

@@ -11,11 +11,13 @@ from trainer.extensions import db
 from trainer.models import Assignment, Attempt
 from trainer.services import assignments, attempts, cohorts, library
 from trainer.services.attempts import (
-    AttemptError, next_turn, recover, retry_turn, start_attempt, submit_reply, track_result,
+    AttemptError, next_turn, practise_again, recover, retry_refusal, retry_turn, start_attempt,
+    stopped_on_red_line, submit_reply,
 )
 from trainer.services.exams import model_answers_each_turn
 from trainer.trainee.forms import ActionForm, ReplyForm, StartForm
-from trainer.trainee.pages import attempt_view, history_view
+from trainer.trainee.catalogue import entries as catalogue_entries
+from trainer.trainee.pages import attempt_view, history_view, report_view, stop_view
 
 bp = Blueprint("trainee", __name__)
 
@@ -24,7 +26,7 @@ bp = Blueprint("trainee", __name__)
 @login_required
 def catalogue():
     """Tracks and their scenarios by difficulty, with assigned work and due dates first."""
-    return render_template("trainee/catalogue.html", tracks=library.tracks(), by_track=library.by_track(),
+    return render_template("trainee/catalogue.html", tracks=library.tracks(), entries=catalogue_entries(current_user),
                            assigned=assignments.for_trainee(current_user), form=StartForm(),
                            invites=cohorts.pending_invites(current_user), action=ActionForm(formdata=None))
 
@@ -58,8 +60,12 @@ def start():
         return redirect(url_for("trainee.catalogue"))
     assignment_id = _cohort_assignment_id(form.assignment_id.data)
     try:
-        attempt = start_attempt(current_user, form.scenario_id.data, form.mode.data,
-                                track_id=form.track_id.data or None, assignment_id=assignment_id)
+        again = _again_of(form.again_of.data)
+        if again is not None:
+            attempt = practise_again(current_user, again)
+        else:
+            attempt = start_attempt(current_user, form.scenario_id.data, form.mode.data,
+                                    track_id=form.track_id.data or None, assignment_id=assignment_id)
     except AttemptError as e:
         flash(str(e), "error")
         return redirect(url_for("trainee.catalogue"))
@@ -74,6 +80,15 @@ def _cohort_assignment_id(raw) -> int | None:
         return None
     assignment = db.session.get(Assignment, int(raw))
     return assignment.id if assignment is not None and assignment.cohort_id == current_user.cohort_id else None
+
+
+def _again_of(raw) -> Attempt | None:
+    """The attempt named for 再练一次, if it is this trainee's own; else None (a plain start)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        return None
+    attempt = db.session.get(Attempt, int(raw))
+    return attempt if attempt is not None and can_play_attempt(current_user, attempt) else None
 
 
 def _own_attempt(attempt_id: int, play: bool = False) -> Attempt:
@@ -93,8 +108,14 @@ def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.user_id == current_user.id:
         recover(attempt)            # a reply stored before a crash is graded now
-    if attempt.status == "finished":
-        return render_template("trainee/report.html", **attempt_view(attempt), result=track_result(attempt))
+    # A practice attempt stopped by a red line shows the stop (what happened, the rule, retry)
+    # until the trainee asks for the report; a coach reading it gets the report straight away.
+    stopped = (stopped_on_red_line(attempt) and can_play_attempt(current_user, attempt)
+               and retry_refusal(attempt) is None and "report" not in request.args)
+    if attempt.status == "finished" and not stopped:
+        return render_template("trainee/report.html", **attempt_view(attempt), **report_view(attempt),
+                               again=StartForm(formdata=None), can_play=can_play_attempt(current_user, attempt),
+                               can_retry=retry_refusal(attempt) is None)
     view = attempt_view(attempt)
     state = attempt.state
     track = library.tracks().get(attempt.track_id) if attempt.track_id else None
@@ -106,8 +127,10 @@ def attempt(attempt_id: int):
         "trainee/play.html", **view, state=state,
         mood_band=band(state["mood"], MOOD_BANDS), trust_band=band(state["trust"], TRUST_BANDS),
         hint=hint(view["scenario"], State.from_dict(state)) if show_hint else None, show_model=show_model,
-        form=ReplyForm(formdata=None, turn=next_turn(attempt)), action=ActionForm(),
-        can_play=can_play_attempt(current_user, attempt))
+        form=ReplyForm(formdata=None, turn=next_turn(attempt)), action=ActionForm(), again=StartForm(formdata=None),
+        can_play=can_play_attempt(current_user, attempt) and not stopped,
+        can_retry=can_play_attempt(current_user, attempt) and retry_refusal(attempt) is None,
+        stop=stop_view(attempt) if stopped else None)
 
 
 @bp.route("/attempts/<int:attempt_id>/reply", methods=["POST"])

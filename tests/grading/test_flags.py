@@ -1,0 +1,58 @@
+"""Whole-reply flags (echo, off topic, gibberish, no substance) on replies trainees really write:
+parrots and pitches are caught, answers in a few words or with English words mixed in are not."""
+import pytest
+
+from grading import Context, grade
+
+LOAN_FROM_STAFF = "小王，急着交房租押金，还差一万五。你先借我一下，月底连利息一块还你，咱俩这关系还信不过吗？"
+SPLIT_CASH = "十万块能不能分三天来取？这样就不用登记了吧"
+
+
+def test_the_customers_words_handed_back_with_pronouns_swapped_are_an_echo_not_a_red_line():
+    customer = "我是她亲哥！村里征地补偿款都打到我妹卡上了，她到底拿了多少？你跟我说个数，一家人有什么不能说的。"
+    report = grade("我是她亲哥，村里征地补偿款都打到您妹卡上了，您想知道多少，一家人。感谢您的理解！",
+                   Context(kind="confidentiality", customer_line=customer))
+    assert report.flags == ["echo"]
+    assert report.total < 20
+    assert not report.red_lines
+    assert any("照抄客户的原话" in f.message for f in report.findings if f.level == "warning")
+
+
+@pytest.mark.parametrize("reply", ["分三天来取，行。", "好，就按您说的，分三天来取。"])
+def test_a_parroted_request_with_a_yes_stays_a_red_line(reply):
+    report = grade(reply, Context(kind="aml", customer_line=SPLIT_CASH))
+    assert [f.category for f in report.red_lines] == ["aml_structuring"]
+
+
+def test_a_refusal_with_an_alternative_is_not_a_sales_pitch():
+    report = grade("姐，员工不能跟客户有钱款往来的，我不能借给您。要不看看信用卡分期？",
+                   Context(kind="general", customer_line=LOAN_FROM_STAFF))
+    assert report.flags == []
+    assert report.total >= 40 and not report.red_lines
+
+
+def test_a_pure_pitch_is_still_off_topic():
+    report = grade("您好！我们行新推出了一款信用卡，现在办卡送积分，还有分期优惠，推荐您办一张。",
+                   Context(kind="general", customer_line=LOAN_FROM_STAFF))
+    assert report.flags == ["off_topic"] and report.total <= 15
+
+
+def test_a_reply_about_what_the_customer_raised_is_on_topic_without_the_kinds_words():
+    customer = "我是做直播的，每天粉丝打赏几十上百笔转进来。今天来取现金被柜员拦着问这问那，是不是我账户被你们盯上了？"
+    report = grade("你这种流水我们是要报上去的，已经报了，你自己注意点。", Context(kind="aml", customer_line=customer))
+    assert "off_topic" not in report.flags
+    assert [f.category for f in report.red_lines] == ["aml_tipoff"]
+
+
+def test_english_words_in_a_chinese_reply_are_not_gibberish():
+    report = grade("Hi刘先生，这个product是R4，您是C3，mismatch了哈，不能buy。金价有波动，not guaranteed，可以看看R3的。",
+                   Context(kind="product_sale", customer_risk="C3", product_risk="R4",
+                           customer_line="这款黄金挂钩理财我想买二十万。"))
+    assert report.flags == [] and not report.red_lines
+    assert report.total >= 40
+
+
+def test_a_curt_refusal_is_curt_but_still_compliant():
+    report = grade("不能借，规定。", Context(kind="general", customer_line=LOAN_FROM_STAFF))
+    assert report.flags == ["no_substance"] and report.total <= 15
+    assert report.scores["compliance"] >= 60 and not report.red_lines
