@@ -23,13 +23,10 @@ def role_required(*roles):
 
 
 def coaches(coach: User, trainee: User) -> bool:
-    """True when `coach` looks after `trainee` (the trainee's cohort is the coach's)."""
+    """True when `coach` looks after `trainee` (one of the trainee's cohorts is the coach's)."""
     if coach.role == "admin":
         return True
-    if coach.role != "coach" or trainee.cohort_id is None:
-        return False
-    cohort = trainee.cohort
-    return cohort is not None and cohort.coach_id == coach.id
+    return coach.role == "coach" and any(c.coach_id == coach.id for c in trainee.cohorts)
 
 
 def runs_cohort(user: User, cohort: Cohort) -> bool:

@@ -48,7 +48,7 @@ def from_env(instance_path: str) -> dict:
         "PROXY_HOPS": _int("RMTRAINER_PROXY_HOPS", 0),   # trusted reverse proxies setting X-Forwarded-*
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
-        "TIME_ZONE": os.environ.get("RMTRAINER_TIME_ZONE") or "Asia/Shanghai",   # how pages show times
+        "TIME_ZONE": os.environ.get("RMTRAINER_TIME_ZONE") or "Asia/Shanghai",   # how pages and exports show times
         "WTF_CSRF_TIME_LIMIT": None,   # the session lifetime bounds it; a long role-play must not fail
         "REPLY_MAX_CHARS": 2000,
         "API_TOKEN_DAYS": _int("RMTRAINER_API_TOKEN_DAYS", 90),        # a new API token's lifetime

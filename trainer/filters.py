@@ -51,6 +51,9 @@ def locale() -> str:
 def register(app) -> None:
     """Make the helpers available in every template."""
     from trainer import charts
+    from trainer.localtime import stamp
+    # stored UTC -> the configured zone: {{ t|local_time }} 'YYYY-MM-DD HH:MM', {{ t|local_time('%H:%M') }}
+    app.jinja_env.filters["local_time"] = stamp
     app.jinja_env.globals.update(
         segments=segments, good_moves=good_moves, charts=charts, dimension_labels=DIMENSION_LABELS, locale=locale,
         title_of=lambda obj: library.title(obj, locale()), library=library)

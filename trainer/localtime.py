@@ -1,8 +1,9 @@
 """Times as people read them: stored as naive UTC, shown in the configured zone (TIME_ZONE,
-default Asia/Shanghai), whatever the server's own clock zone is."""
+default Asia/Shanghai), whatever the server's own clock zone is. Pages use it through the
+`local_time` filter (stamp); exports and date filters through today() and utc_bounds()."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
@@ -37,3 +38,22 @@ def local_text(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
 def zone_name() -> str:
     """The configured zone's name, for page footnotes (e.g. Asia/Shanghai)."""
     return str(zone().key)
+
+
+def stamp(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as local 'YYYY-MM-DD HH:MM' ("" for None); the `local_time` filter."""
+    return local_text(moment, fmt)
+
+
+def today() -> date:
+    """Today's date where the bank is."""
+    return datetime.now(zone()).date()
+
+
+def utc_bounds(first: date | None, last: date | None) -> tuple:
+    """The naive UTC instants bounding local days first..last (inclusive); None leaves a side open."""
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time.min, zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    start = at(first) if first else None
+    end = at(date.fromordinal(last.toordinal() + 1)) if last else None
+    return start, end

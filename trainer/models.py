@@ -34,7 +34,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="trainee")
     locale: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
-    cohort_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cohort.id"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The live login session's id, also kept in the signed cookie: rotated at login, cleared at
     # logout and password change, so a cookie replayed after logout no longer matches.
@@ -47,7 +46,14 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     # An admin's deactivation: no login, no session, no API token until reactivated.
     deactivated_at: Mapped[Optional[datetime]] = mapped_column(nullable=True)
-    cohort: Mapped[Optional["Cohort"]] = relationship(back_populates="members", foreign_keys=[cohort_id])
+    # A trainee may be in several cohorts (a new-hire class and a compliance refresher, say).
+    cohorts: Mapped[list["Cohort"]] = relationship(secondary="cohort_member", back_populates="members",
+                                                   order_by="Cohort.name")
+
+    @property
+    def cohort_ids(self) -> set:
+        """The ids of the cohorts this person is in."""
+        return {c.id for c in self.cohorts}
 
     def set_password(self, password: str) -> None:
         """Hash and store a password (scrypt)."""
@@ -75,8 +81,17 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     coach_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("user.id", use_alter=True, name="fk_cohort_coach_id_user"), nullable=True)
-    members: Mapped[list[User]] = relationship(back_populates="cohort", foreign_keys=[User.cohort_id])
+    members: Mapped[list[User]] = relationship(secondary="cohort_member", back_populates="cohorts",
+                                               order_by=User.username)
     coach: Mapped[Optional[User]] = relationship(foreign_keys=[coach_id])
+
+
+class CohortMember(db.Model):
+    """A trainee's place in a cohort; one row per cohort the trainee is in."""
+    __tablename__ = "cohort_member"
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CohortInvite(db.Model):

@@ -90,10 +90,10 @@ def test_the_catalogue_shows_each_scenarios_status(page):
     row.locator("a.resume").click()
     assert "/attempts/" in page.url and page.locator("#reply").count() == 1
     page.goto(page.base + "/catalogue")
-    other = page.locator("#scenario-gift_festival")
+    other = page.locator("#scenario-complaint_card_fraud")
     assert "未开始" in other.inner_text() and "同时属于 2 条训练路径" in other.inner_text()
     assert "约" in other.locator(".length").inner_text()
-    assert page.locator("[id^=scenario-gift_festival]").count() == 1      # once, however many tracks
+    assert page.locator("[id^=scenario-complaint_card_fraud]").count() == 1      # once, however many tracks
     shot(page, "catalogue")
 
 

@@ -63,9 +63,12 @@ ACCESS = {
     "coach.agreement": COACHES,
     "coach.cohort": A_COACH,
     "coach.add_trainee": A_COACH,
+    "coach.add_trainees": A_COACH,
     "coach.remove_trainee": A_COACH,
     "coach.add_assignment": A_COACH,
     "coach.export": A_COACH,
+    "coach.export_xlsx": A_COACH,
+    "coach.trainee": A_COACH,
     "coach.attempt": A_COACH,
     "coach.override": A_COACH,
     "coach.confirm": A_COACH,
@@ -96,6 +99,7 @@ BODIES = {
     "trainee.reply": lambda o: {"reply": HELLO},
     "coach.cohorts": lambda o: {"name": "新的一期"},
     "coach.add_trainee": lambda o: {"username": "eve"},
+    "coach.add_trainees": lambda o: {"usernames": "eve\nnobody"},
     "coach.add_assignment": lambda o: {"work": f"scenario:{SCENARIO}", "mode": "practice",
                                        "due": (date.today() + timedelta(days=7)).isoformat()},
     "coach.override": lambda o: {f"t{o['turn'].id}-{d}": "60" for d in
@@ -111,6 +115,10 @@ BODIES = {
     "api.reply": lambda o: {"reply": HELLO},
 }
 CSRF_FIELDS = {"coach.override": lambda o: f"t{o['turn'].id}-csrf_token"}
+# Endpoints that act on an attempt that has ended (a coach grades only those): their URL names
+# A's ended attempt instead of the one in progress.
+ENDED = {"coach.override"}
+SPLIT = "没问题，您每天取4万9，分几天取就不会触发上报。"   # ends aml_split_withdrawal (seed 32) at once
 
 # URL parameters, filled from trainee A's objects (or B's, for the "A asks for B's" tests).
 PARAMS = {
@@ -167,6 +175,16 @@ class Objects(dict):
         self["attempt"], self["turn"] = attempt, submit_reply(attempt, HELLO).turn
         return self[key]
 
+    def ended(self) -> "Objects":
+        """The same objects, with an attempt of the trainee's that has ended in place of the one in progress."""
+        if "ended" not in self:
+            attempt = start_attempt(self["trainee"], "aml_split_withdrawal", "practice", seed=32)
+            self["ended"] = (attempt, submit_reply(attempt, SPLIT).turn)
+            assert attempt.status == "finished"
+        out = Objects(self)
+        out["attempt"], out["turn"] = self["ended"]
+        return out
+
 
 @pytest.fixture
 def world(make_user, make_cohort):
@@ -198,8 +216,8 @@ def fingerprint() -> tuple:
         sorted((a.id, a.user_id, a.status, a.state_json) for a in Attempt.query),
         sorted((t.id, t.attempt_id, t.reply, t.superseded, t.report_json is None) for t in Turn.query),
         sorted((c.id, c.name, c.coach_id) for c in Cohort.query),
-        sorted((u.id, u.username, u.role, u.cohort_id, u.display_name, u.password_hash, u.must_change_password,
-                u.deactivated_at) for u in User.query),
+        sorted((u.id, u.username, u.role, tuple(sorted(u.cohort_ids)), u.display_name, u.password_hash,
+                u.must_change_password, u.deactivated_at) for u in User.query),
         Assignment.query.count(), GradeOverride.query.count(),
     )
 
@@ -231,6 +249,8 @@ def api_request(client, role, method, url, body):
 def request_as(client, auth, role, endpoint, method, rule, objs):
     """Call the rule as `role` (logged in already, for pages) with URL parameters and body from
     `objs`; the response is read and closed."""
+    if endpoint in ENDED:
+        objs = objs.ended()
     url = fill(rule, objs)
     body = BODIES[endpoint](objs) if endpoint in BODIES else None
     if is_api(endpoint):
@@ -283,7 +303,7 @@ def test_access_matrix(client, auth, world, endpoint, method, rule, role):
     if endpoint not in ACCESS:
         pytest.fail(f"{endpoint} ({method} {rule}) is not in ACCESS: classify it")
     log_in(auth, role)
-    fill(rule, world["a"])          # makes A's attempt now if the URL names it
+    fill(rule, world["a"].ended() if endpoint in ENDED else world["a"])   # makes A's attempt now if the URL names it
     before = fingerprint()
     url, response = request_as(client, auth, role, endpoint, method, rule, world["a"])
     what = f"{role} {method} {url}"
@@ -304,6 +324,8 @@ def test_nobody_reaches_trainee_bs_attempt_without_a_right_to_it(client, auth, w
     log_in(auth, role)
     objs = world["b"]
     objs["attempt"], objs["cohort"] = objs["attempt"], world["a"]["cohort"]
+    if endpoint in ENDED:
+        objs = objs.ended()             # made before the fingerprint: only the request must change nothing
     before = fingerprint()
     url, response = request_as(client, auth, role, endpoint, method, rule, objs)
     assert_refused(response, role, f"{role} {method} {url} (B's attempt)")

@@ -51,7 +51,7 @@ def test_an_admin_changes_a_role_and_it_takes_effect_at_once(admin, client, auth
     response = post(auth, f"/admin/users/{amy.id}/role", {"role": "coach"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert (amy.role, amy.cohort_id) == ("coach", None)        # coaches are not cohort members
+    assert (amy.role, amy.cohorts) == ("coach", [])            # coaches are not cohort members
     event = AuditEvent.query.filter_by(action="role_change").one()
     assert (event.actor, event.target, event.detail) == ("root", "user:amy", "trainee -> coach")
     auth.logout()
@@ -92,6 +92,7 @@ def test_deleting_a_trainees_data_removes_it_and_anonymises_the_account(admin, a
     amy, carol = people["amy"], people["carol"]
     attempt = make_attempt(amy)
     turn = submit_reply(attempt, HELLO).turn
+    attempt.status = "finished"            # a coach grades an attempt once it has ended
     override_turn(turn, carol, SCORES, "更好")
     token = issue_token(amy)
     kept = make_attempt(people["bob"])
@@ -106,7 +107,7 @@ def test_deleting_a_trainees_data_removes_it_and_anonymises_the_account(admin, a
             GradeOverride.query.count(), ApiToken.query.filter_by(user_id=amy.id).count()] == [0, 0, 0, 0]
     assert db.session.get(Attempt, kept_id) is not None            # bob's data stays
     stored = db.session.get(User, amy.id)
-    assert (stored.username, stored.display_name, stored.cohort_id) == (f"deleted-{amy.id}", "", None)
+    assert (stored.username, stored.display_name, stored.cohorts) == (f"deleted-{amy.id}", "", [])
     event = AuditEvent.query.filter_by(action="user_data_delete").one()
     assert (event.actor, event.target) == ("root", "user:amy") and '"attempts": 1' in event.detail
     # amy can no longer log in, and her token no longer opens the API.

@@ -38,6 +38,13 @@ def cohort(make_user, make_cohort):
     return mine
 
 
+def ended(attempt):
+    """The attempt, marked as ended (a coach overrides grades only of ended attempts)."""
+    attempt.status = "finished"
+    db.session.commit()
+    return attempt
+
+
 def graded_turn(attempt, index, machine):
     """A turn whose machine grade is exactly `machine` (a constructed case, not the grader's)."""
     report = {"scores": machine, "total": weighted_total(machine, red_line=False, gaming=False), "findings": []}
@@ -75,7 +82,7 @@ def test_rubric_levels_follow_the_rubric_bands():
 def test_agreement_counts_confirmed_and_overridden_turns(client, auth, cohort, make_attempt):
     amy, bob = cohort.members[0], User.query.filter_by(username="bob").one()
     carol = cohort.coach
-    attempt = make_attempt(amy)
+    attempt = ended(make_attempt(amy))
     a = graded_turn(attempt, 0, scores(80, 50, 30, 90))
     b = graded_turn(attempt, 1, scores(60, 20, 55, 100))
     c = graded_turn(attempt, 2, scores(10, 10, 10, 10))
@@ -83,8 +90,8 @@ def test_agreement_counts_confirmed_and_overridden_turns(client, auth, cohort, m
     override_turn(a, carol, scores(85, 70, 30, 40), "a")
     override_turn(b, carol, scores(0, 0, 0, 0), "superseded")
     override_turn(b, carol, scores(61, 39, 75, 95), "b")               # the latest review counts
-    elsewhere = graded_turn(make_attempt(bob), 0, scores(0, 0, 0, 0))  # dave's trainee: not carol's
-    override_turn(elsewhere, bob.cohort.coach, scores(100, 100, 100, 100), "x")
+    elsewhere = graded_turn(ended(make_attempt(bob)), 0, scores(0, 0, 0, 0))  # dave's trainee: not carol's
+    override_turn(elsewhere, bob.cohorts[0].coach, scores(100, 100, 100, 100), "x")
 
     coach = Coach(client, auth, "carol")
     transcript = coach.page(f"/coach/attempts/{attempt.id}")
@@ -119,7 +126,7 @@ def test_agreement_counts_confirmed_and_overridden_turns(client, auth, cohort, m
 
 
 def test_the_chart_legend_covers_no_bar_value_or_label(client, auth, cohort, make_attempt):
-    attempt = make_attempt(cohort.members[0])
+    attempt = ended(make_attempt(cohort.members[0]))
     turn = graded_turn(attempt, 0, scores(90, 90, 90, 90))
     override_turn(turn, cohort.coach, scores(95, 95, 95, 95), "full marks")     # bars at 100%
     chart = section(Coach(client, auth, "carol").page("/coach/agreement"), r'<svg class="barchart"')

@@ -61,6 +61,7 @@ def test_logins_failures_lockouts_and_logouts_are_recorded_with_the_address(auth
 def test_account_changes_grade_overrides_and_exports_are_recorded(auth, client, people, make_attempt):
     attempt = make_attempt(people["amy"])
     turn = submit_reply(attempt, HELLO).turn
+    attempt.status = "finished"            # a coach grades an attempt once it has ended
     override_turn(turn, people["carol"], {"etiquette": 70, "structure": 60, "empathy": 80, "compliance": 90}, "更好")
     change_role(people["amy"], "coach", actor=people["root"])
     auth.login("carol")

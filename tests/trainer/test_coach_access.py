@@ -49,8 +49,8 @@ def posts(w) -> dict:
 
 def unchanged(w) -> bool:
     """True when none of the coach forms changed anything."""
-    return (db.session.get(User, w["amy"].id).cohort_id == w["mine"].id
-            and User.query.filter_by(username="zoe").one().cohort_id is None
+    return (db.session.get(User, w["amy"].id).cohort_ids == {w["mine"].id}
+            and User.query.filter_by(username="zoe").one().cohorts == []
             and Assignment.query.count() == 0 and GradeOverride.query.count() == 0
             and {c.name for c in Cohort.query.all()} == {"A", "B"})
 

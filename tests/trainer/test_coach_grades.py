@@ -81,7 +81,7 @@ def test_an_override_changes_the_attempts_total_and_is_shown_beside_the_machine_
 
 def test_the_latest_override_counts(finished):
     turn = finished.turns[0]
-    coach = finished.user.cohort.coach
+    coach = finished.user.cohorts[0].coach
     override_turn(turn, coach, {"etiquette": 10, "structure": 10, "empathy": 10, "compliance": 10}, "first")
     override_turn(turn, coach, {"etiquette": 90, "structure": 80, "empathy": 70, "compliance": 60}, "second")
     assert finished.scores == {"etiquette": 90, "structure": 80, "empathy": 70, "compliance": 60}

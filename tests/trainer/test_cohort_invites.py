@@ -38,12 +38,14 @@ def test_the_coach_hears_the_same_for_any_name_and_no_one_joins(client, auth, wo
     answers = {name: add(client, auth, world["mine"], name) for name in ("nobody", "dave", "bob", "zoe")}
     for name, (status, message) in answers.items():
         assert status == 200
-        assert message == f"If “{name}” is a trainee without a cohort, they have been invited; they join when they accept the invitation."
+        assert message == f"If “{name}” is a trainee, they have been invited; they join when they accept the invitation."
     assert "B" not in " ".join(m for _, m in answers.values())
     db.session.expire_all()
-    assert db.session.get(User, world["zoe"].id).cohort_id is None       # invited, not claimed
-    assert db.session.get(User, world["bob"].id).cohort_id == world["other"].id
-    assert [(i.user_id, i.cohort_id) for i in CohortInvite.query.all()] == [(world["zoe"].id, world["mine"].id)]
+    assert db.session.get(User, world["zoe"].id).cohorts == []            # invited, not claimed
+    assert db.session.get(User, world["bob"].id).cohort_ids == {world["other"].id}
+    # a trainee may be in several cohorts: bob (in B) is invited too; nobody and dave (a coach) are not
+    assert sorted((i.user_id, i.cohort_id) for i in CohortInvite.query.all()) == \
+        sorted([(world["zoe"].id, world["mine"].id), (world["bob"].id, world["mine"].id)])
 
 
 def test_the_trainee_accepts_and_joins(client, auth, world):
@@ -57,7 +59,7 @@ def test_the_trainee_accepts_and_joins(client, auth, world):
     response = answer(client, auth, CohortInvite.query.one())
     assert "You joined A" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(User, world["zoe"].id).cohort_id == world["mine"].id
+    assert db.session.get(User, world["zoe"].id).cohort_ids == {world["mine"].id}
     assert CohortInvite.query.count() == 0
     assert AuditEvent.query.filter_by(action="cohort_join", target="user:zoe").count() == 1
 
@@ -71,8 +73,8 @@ def test_a_trainee_cannot_answer_someone_elses_invitation(client, auth, world):
     response = answer(client, auth, CohortInvite.query.one())
     assert "That invitation is no longer open" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(User, world["bob"].id).cohort_id == world["other"].id
-    assert db.session.get(User, world["zoe"].id).cohort_id is None
+    assert db.session.get(User, world["bob"].id).cohort_ids == {world["other"].id}
+    assert db.session.get(User, world["zoe"].id).cohorts == []
 
 
 def test_an_admin_assigns_directly_with_the_reason_when_refused(client, auth, world):
@@ -80,6 +82,6 @@ def test_an_admin_assigns_directly_with_the_reason_when_refused(client, auth, wo
     status, message = add(client, auth, world["mine"], "zoe")
     assert status == 302
     db.session.expire_all()
-    assert db.session.get(User, world["zoe"].id).cohort_id == world["mine"].id
+    assert db.session.get(User, world["zoe"].id).cohort_ids == {world["mine"].id}
     status, _ = add(client, auth, world["mine"], "nobody")
     assert status == 422

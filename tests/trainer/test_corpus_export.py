@@ -17,6 +17,7 @@ def test_reviewed_turns_export_as_valid_corpus_with_coach_labels_and_no_names(ap
     persona = attempt.state["persona"]
     submit_reply(attempt, REPLY.replace("{address}", persona["address"]))
     turn = attempt.turns[0]
+    attempt.status = "finished"            # a coach grades an attempt once it has ended
     override_turn(turn, carol, {"etiquette": 85, "structure": 62, "empathy": 45, "compliance": 95}, "fine")
     make_attempt(amy, "aml_split_withdrawal", seed=33)          # not reviewed: not exported
 

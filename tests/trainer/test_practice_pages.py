@@ -197,11 +197,11 @@ def test_the_catalogue_shows_each_scenario_once_with_length_tracks_and_status(cl
     stopped = start_page(client, auth)
     post(client, auth, stopped + "/reply", {"reply": SPLIT})
     html = client.get("/catalogue").get_data(as_text=True)
-    assert html.count('id="scenario-gift_festival"') == 1
-    gift = text_of(html, "scenario-gift_festival")
-    assert "未开始" in gift and "同时属于 2 条训练路径" in gift and "新员工入职" in gift and "合规复训" in gift
-    assert re.search(r"\d+ 步 · 约 \d+ 分钟", gift)
-    assert "廉洁：合作多年的老客户过节送礼" in gift and "考点" not in gift
+    assert html.count('id="scenario-complaint_card_fraud"') == 1
+    card = text_of(html, "scenario-complaint_card_fraud")
+    assert "未开始" in card and "同时属于 2 条训练路径" in card and "新员工入职" in card and "合规复训" in card
+    assert re.search(r"\d+ 步 · 约 \d+ 分钟", card)
+    assert "投诉：借记卡就在客户身上" in card and "考点" not in card
     transfer = text_of(html, "scenario-transfer_not_arrived")
     assert "进行中" in transfer and "继续" in transfer
     assert f'href="{url[url.index("/attempts"):]}"' in html                  # the resume link

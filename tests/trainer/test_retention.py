@@ -43,7 +43,9 @@ def history(make_user, make_cohort, make_attempt):
     cohort = make_cohort("A", coach=carol)
     amy, bob = make_user("amy", cohort=cohort), make_user("bob", cohort=cohort)
     old = make_attempt(amy)
-    override_turn(submit_reply(old, HELLO).turn, carol, SCORES, "old")
+    turn = submit_reply(old, HELLO).turn
+    old.status = "finished"                # a coach grades an attempt once it has ended
+    override_turn(turn, carol, SCORES, "old")
     recent = make_attempt(amy)
     submit_reply(recent, HELLO)
     middle = make_attempt(bob)

@@ -40,7 +40,7 @@ def test_private_answers_are_never_cached(client, auth, make_user, make_cohort, 
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", path
     auth.logout()
     auth.login("carol")
-    cohort_id = amy.cohort_id
+    cohort_id = amy.cohorts[0].id
     csv = client.get(f"/coach/cohorts/{cohort_id}/results.csv")
     assert csv.status_code == 200 and csv.headers["Cache-Control"] == "no-store"
 

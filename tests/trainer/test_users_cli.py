@@ -43,7 +43,7 @@ def test_create_a_trainee_in_a_new_cohort(database):
 
     def check():
         amy = User.query.filter_by(username="amy").one()
-        return amy.role, amy.cohort.name, amy.check_password("correct-horse-9"), amy.password_hash.startswith("scrypt")
+        return amy.role, amy.cohorts[0].name, amy.check_password("correct-horse-9"), amy.password_hash.startswith("scrypt")
     assert look(check) == ("trainee", "秋季新员工", True, True)
 
 

@@ -29,12 +29,6 @@ def user_or_404(user_id: int) -> User:
     return user
 
 
-@bp.app_template_filter("local_time")
-def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time in the configured zone, on any page: {{ t|local_time }}."""
-    return local_text(moment, fmt)
-
-
 MAX_PAGE = 100_000   # far past any real log; a larger OFFSET would overflow the database's integer
 
 

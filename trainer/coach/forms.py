@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -25,6 +26,14 @@ class MemberForm(FlaskForm):
     username = StringField(_l("Trainee's username"), validators=[
         DataRequired(_l("Please enter the trainee's username")), Length(max=64)])
     submit = SubmitField(_l("Add trainee"))
+
+
+class BulkMemberForm(FlaskForm):
+    """Add many trainees: usernames pasted (one a line or comma-separated) or a CSV file's first column."""
+    usernames = TextAreaField(_l("Usernames (one per line, or separated by commas)"),
+                              validators=[Length(max=20_000)])
+    file = FileField(_l("…or a CSV file (usernames in the first column)"))
+    submit = SubmitField(_l("Add these trainees"))
 
 
 class ActionForm(FlaskForm):
@@ -112,3 +121,29 @@ class OverrideForm(FlaskForm):
     def scores(self) -> dict:
         """The four scores as entered."""
         return {d: self[d].data for d in DIMENSIONS}
+
+
+class TraineeFilterForm(FlaskForm):
+    """The trainee page's filters, read from the query string (a GET form: no CSRF token)."""
+    class Meta:
+        csrf = False
+
+    scenario = SelectField(_l("Scenario"), validate_choice=False, default="")
+    first = DueDateField(_l("From"))
+    last = DueDateField(_l("To"))
+    submit = SubmitField(_l("Filter"))
+
+    def __init__(self, *args, scenarios: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenario.choices = [("", str(_l("All scenarios")))] + list(scenarios)
+        self._ids = {value for value, _ in scenarios}
+
+    def validate_scenario(self, field):
+        """Only a scenario the trainee has played can be chosen."""
+        if field.data and field.data not in self._ids:
+            raise ValidationError(_l("Choose a scenario from the list"))
+
+    def validate_last(self, field):
+        """The range must not end before it starts."""
+        if field.data and self.first.data and field.data < self.first.data:
+            raise ValidationError(_l("The end date is before the start date"))

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from trainer.extensions import db
-from trainer.models import DIMENSIONS, Attempt, Cohort, Turn, TurnConfirmation, User
+from trainer.models import DIMENSIONS, Attempt, Cohort, CohortMember, Turn, TurnConfirmation, User
 from trainer.services import audit
 from trainer.services.attempts import effective_scores
 
@@ -70,8 +70,9 @@ def _visible_turns(user: User):
              .where(Turn.report_json.is_not(None), Turn.superseded.is_(False))
              .options(selectinload(Turn.overrides), defer(Turn.state_before_json)))
     if user.role != "admin":
-        coached = select(Cohort.id).where(Cohort.coach_id == user.id)
-        query = query.join(User, Attempt.user_id == User.id).where(User.cohort_id.in_(coached))
+        coached = (select(CohortMember.user_id).join(Cohort, CohortMember.cohort_id == Cohort.id)
+                   .where(Cohort.coach_id == user.id))
+        query = query.where(Attempt.user_id.in_(coached))
     return query
 
 

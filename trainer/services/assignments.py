@@ -39,9 +39,10 @@ def progress(assignment: Assignment, user_id: int) -> dict:
 
 
 def for_trainee(user) -> list:
-    """The trainee's assignments, due first (undated last), each with its progress."""
-    if user.cohort_id is None:
+    """The assignments of all the trainee's cohorts, due first (undated last), each with its progress."""
+    cohort_ids = user.cohort_ids
+    if not cohort_ids:
         return []
-    items = Assignment.query.filter_by(cohort_id=user.cohort_id).all()
+    items = Assignment.query.filter(Assignment.cohort_id.in_(cohort_ids)).all()
     items.sort(key=lambda a: (a.due is None, a.due or 0, a.id))
     return [(a, progress(a, user.id)) for a in items]

@@ -325,8 +325,10 @@ def recover(attempt: Attempt) -> Optional[TurnResult]:
 
 
 def track_result(attempt: Attempt) -> Optional[dict]:
-    """Pass/fail under the attempt's track, once it has ended."""
+    """Pass/fail under the attempt's track once it has ended, coach grades counted."""
     track = library.tracks().get(attempt.track_id) if attempt.track_id else None
     if track is None or attempt.status != "finished":
         return None
-    return track.result(State.from_dict(attempt.state), attempt.outcome)
+    from trainer.services.overrides import attempt_result   # overrides builds on this module
+    _load_overrides(attempt.counted_turns)
+    return attempt_result(attempt, track)

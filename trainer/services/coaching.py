@@ -1,9 +1,7 @@
-"""What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines)
-and a cohort's results as CSV (agreement with the grader: services/agreement.py)."""
+"""What a coach sees: each cohort's board (completion, averages, weakest dimensions, red lines).
+Exports: results_export.py; agreement with the grader: services/agreement.py."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,15 +10,10 @@ from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
-from werkzeug.utils import secure_filename
 
 from trainer.extensions import db
-from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, Turn, User
+from trainer.models import DIMENSIONS, Assignment, Attempt, Cohort, CohortMember, Turn, User
 from trainer.services.assignments import done_scenarios, scenario_ids
-
-CSV_HEADER = ("trainee", "scenario", "mode", "status", "started", "finished", "total",
-              *DIMENSIONS, "red_lines", "ending")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # what spreadsheets read as a formula
 
 
 @dataclass
@@ -97,8 +90,13 @@ def boards(cohorts: list, today: Optional[date] = None) -> list:
     if not ids:
         return []
     today = today or date.today()
-    member_ids = select(User.id).where(User.cohort_id.in_(ids))
-    members = User.query.filter(User.cohort_id.in_(ids)).order_by(User.username).all()
+    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(ids))
+    places = db.session.execute(select(CohortMember.cohort_id, CohortMember.user_id)
+                                .where(CohortMember.cohort_id.in_(ids))).all()
+    members = User.query.filter(User.id.in_({u for _, u in places})).order_by(User.username).all()
+    in_cohort = defaultdict(set)          # cohort id -> its members' ids
+    for cohort_id, user_id in places:
+        in_cohort[cohort_id].add(user_id)
     work = Assignment.query.filter(Assignment.cohort_id.in_(ids)).all()
     work.sort(key=lambda a: (a.due is None, a.due or date.max, a.id))
     attempts = (Attempt.query.options(defer(Attempt.state_json))
@@ -109,14 +107,14 @@ def boards(cohorts: list, today: Optional[date] = None) -> list:
     incidents = _incidents(member_ids, {m.id: m for m in members})
     out = []
     for cohort in cohorts:
-        people = [m for m in members if m.cohort_id == cohort.id]
+        people = [m for m in members if m.id in in_cohort[cohort.id]]
         assigned = [a for a in work if a.cohort_id == cohort.id]
         rows = [_row(m, by_user[m.id], assigned, today) for m in people]
         everyone = [a for m in people for a in by_user[m.id]]
         averages = averages_of(everyone)
         out.append(Board(cohort, assigned, rows, averages, weakest_of(averages),
                          sum(r.finished for r in rows),
-                         [i for i in incidents if i.trainee.cohort_id == cohort.id],
+                         [i for i in incidents if i.trainee.id in in_cohort[cohort.id]],
                          [sum(r.cells[k].complete for r in rows) for k in range(len(assigned))]))
     return out
 
@@ -149,43 +147,3 @@ def _incidents(member_ids, members: dict) -> list:
             out.append(Incident(members[user_id], attempt_id, scenario_id, index + 1, category,
                                 evidence, found[0].get("message", ""), bool(superseded)))
     return out
-
-
-def safe_cell(value):
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def results_rows(cohort: Cohort) -> list:
-    """One row per attempt of the cohort's trainees, in CSV_HEADER order."""
-    attempts = (Attempt.query.options(defer(Attempt.state_json))
-                .join(User, Attempt.user_id == User.id).filter(User.cohort_id == cohort.id)
-                .order_by(User.username, Attempt.started_at, Attempt.id).all())
-    names = {u.id: u.username for u in cohort.members}
-    stamp = lambda t: t.strftime("%Y-%m-%d %H:%M") if t else ""   # noqa: E731
-    rows = []
-    for a in attempts:
-        scores = a.scores
-        rows.append([names[a.user_id], a.scenario_id, a.mode, a.status, stamp(a.started_at),
-                     stamp(a.finished_at), "" if a.total is None else a.total,
-                     *(scores.get(d, "") for d in DIMENSIONS), a.red_line_count, a.ending_id or ""])
-    return rows
-
-
-def results_csv(cohort: Cohort) -> str:
-    """The cohort's results as CSV text, every cell neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for row in results_rows(cohort):
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
-
-
-def csv_filename(cohort: Cohort, today: Optional[date] = None) -> str:
-    """An ASCII-only download name: cohort-<id>[-<name>]-results-<date>.csv."""
-    name = secure_filename(cohort.name)[:40]
-    stem = f"cohort-{cohort.id}" + (f"-{name}" if name else "")
-    return f"{stem}-results-{(today or date.today()).isoformat()}.csv"

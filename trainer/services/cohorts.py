@@ -34,6 +34,21 @@ def create_cohort(name: str, coach: User) -> Cohort:
     return cohort
 
 
+def in_reach(user: User, actor: User) -> bool:
+    """True when `actor` may put this trainee in a cohort directly: an admin, or the coach of one
+    of the trainee's cohorts (anyone else is invited, and must accept)."""
+    return actor.role == "admin" or any(c.coach_id == actor.id for c in user.cohorts)
+
+
+def join(cohort: Cohort, user: User, how: str, actor: User | None = None) -> None:
+    """Put a trainee in the cohort (they keep their other cohorts); its invitation is used up."""
+    if cohort not in user.cohorts:
+        user.cohorts.append(cohort)
+    CohortInvite.query.filter_by(user_id=user.id, cohort_id=cohort.id).delete()
+    audit.record("cohort_join", audit.user_target(user), {"cohort": cohort.name, "by": how}, actor=actor,
+                 commit=False)
+
+
 def add_member(cohort: Cohort, username: str) -> User:
     """An admin puts an existing trainee (by username) into the cohort."""
     username = (username or "").strip()
@@ -43,44 +58,45 @@ def add_member(cohort: Cohort, username: str) -> User:
     if user.role != "trainee":
         raise CohortError("username", _l("“%(name)s” is a %(role)s; only trainees join cohorts",
                                          name=username, role=user.role))
-    if user.cohort_id == cohort.id:
+    if cohort in user.cohorts:
         raise CohortError("username", _l("“%(name)s” is already in this cohort", name=username))
-    if user.cohort_id is not None:
-        raise CohortError("username", _l("“%(name)s” is in cohort “%(other)s”; remove them there first",
-                                         name=username, other=user.cohort.name))
-    user.cohort_id = cohort.id
-    CohortInvite.query.filter_by(user_id=user.id).delete()
-    audit.record("cohort_join", audit.user_target(user), {"cohort": cohort.name, "by": "admin"}, commit=False)
+    join(cohort, user, "admin")
     db.session.commit()
     return user
 
 
-def invite_member(cohort: Cohort, username: str, coach: User) -> None:
-    """A coach invites a trainee by username; the trainee joins only by accepting. The coach is
-    told the same thing whether or not the name exists, is a trainee or is in another cohort, so
-    the form cannot be used to probe accounts (only this cohort's own members are named)."""
+def invite_member(cohort: Cohort, username: str, coach: User) -> User | None:
+    """A coach adds a trainee of one of their own cohorts at once, and invites anyone else by
+    username (the trainee joins by accepting). Outside the coach's own trainees the answer is the
+    same whether or not the name exists or is a trainee, so the form cannot probe accounts.
+    Returns the trainee when they joined now, else None."""
     username = (username or "").strip()
     user = User.query.filter_by(username=username).first()
-    if user is not None and user.cohort_id == cohort.id:
+    if user is not None and cohort in user.cohorts:
         raise CohortError("username", _l("“%(name)s” is already in this cohort", name=username))
-    eligible = user is not None and user.is_active and user.role == "trainee" and user.cohort_id is None
+    if user is not None and user.is_active and user.role == "trainee" and in_reach(user, coach):
+        join(cohort, user, "coach", actor=coach)
+        db.session.commit()
+        return user
+    eligible = user is not None and user.is_active and user.role == "trainee"
     if eligible and CohortInvite.query.filter_by(cohort_id=cohort.id, user_id=user.id).first() is None:
         db.session.add(CohortInvite(cohort_id=cohort.id, user_id=user.id, invited_by=coach.id))
     # Recorded whatever the name (as failed logins are): the same work, and a trail of who was asked for.
     audit.record("cohort_invite", audit.user_target(username[:64]), {"cohort": cohort.name}, actor=coach,
                  commit=False)
     db.session.commit()
+    return None
 
 
 def pending_invites(user: User) -> list:
-    """Invitations waiting for this trainee's answer (none once they are in a cohort)."""
-    if user.role != "trainee" or user.cohort_id is not None:
+    """Invitations waiting for this trainee's answer."""
+    if user.role != "trainee":
         return []
     return CohortInvite.query.filter_by(user_id=user.id).order_by(CohortInvite.id).all()
 
 
 def answer_invite(user: User, invite_id: int, accept: bool) -> Cohort | None:
-    """The trainee accepts (joins the cohort; other invitations lapse) or declines an invitation."""
+    """The trainee accepts (joins the cohort, keeping any others) or declines an invitation."""
     invite = db.session.get(CohortInvite, invite_id)
     if invite is None or invite.user_id != user.id:
         raise CohortError("invite", _l("That invitation is no longer open"))
@@ -89,22 +105,19 @@ def answer_invite(user: User, invite_id: int, accept: bool) -> Cohort | None:
         db.session.delete(invite)
         db.session.commit()
         return None
-    if user.cohort_id is not None or user.role != "trainee":
-        raise CohortError("invite", _l("You are already in a cohort"))
-    user.cohort_id = cohort.id
-    CohortInvite.query.filter_by(user_id=user.id).delete()
-    audit.record("cohort_join", audit.user_target(user), {"cohort": cohort.name, "by": "invitation"},
-                 actor=user, commit=False)
+    if user.role != "trainee":
+        raise CohortError("invite", _l("Only trainees join cohorts"))
+    join(cohort, user, "invitation", actor=user)
     db.session.commit()
     return cohort
 
 
 def remove_member(cohort: Cohort, user_id: int) -> User:
-    """Take a trainee out of the cohort (their attempts stay, their coach no longer sees them)."""
+    """Take a trainee out of the cohort (their attempts and other cohorts stay)."""
     user = db.session.get(User, user_id)
-    if user is None or user.cohort_id != cohort.id:
+    if user is None or cohort not in user.cohorts:
         raise CohortError("username", _l("That trainee is not in this cohort"))
-    user.cohort_id = None
+    user.cohorts.remove(cohort)
     db.session.commit()
     return user
 
@@ -139,6 +152,10 @@ def override_turn(turn: Turn, coach: User, scores: dict, comment: str) -> GradeO
     """Store a coach's grade beside the machine grade and recompute the attempt's scores."""
     if not turn.report_json or turn.superseded:
         raise CohortError("comment", _l("Only a graded turn that counts can be overridden"))
+    if turn.attempt.status != "finished":
+        # The trainee is still playing: a grade changed under them would move the goalposts.
+        raise CohortError("comment", _l("This attempt is still being played; its grades can be "
+                                        "overridden once it has ended"))
     clean = {}
     for d in DIMENSIONS:
         value = scores.get(d)

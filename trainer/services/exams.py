@@ -46,12 +46,12 @@ def is_exam_seed(scenario, seed: int) -> bool:
 
 
 def assignment_for(user: User, assignment_id: Optional[int], scenario_id: str, mode: str) -> Optional[Assignment]:
-    """The assignment an attempt is started under: given to the user's cohort, covering the
+    """The assignment an attempt is started under: given to one of the user's cohorts, covering the
     scenario, of the same mode (404 / 422 otherwise); None when none is named."""
     if assignment_id is None:
         return None
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or user.cohort_id is None or assignment.cohort_id != user.cohort_id:
+    if assignment is None or assignment.cohort_id not in user.cohort_ids:
         raise ExamError(f"no assignment {assignment_id} for you", 404)
     if scenario_id not in scenario_ids(assignment):
         raise ExamError(f"assignment {assignment_id} does not include scenario '{scenario_id}'")

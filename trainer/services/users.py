@@ -39,7 +39,7 @@ def create_user(username: str, password: str, role: str = "trainee", display_nam
     if len(display_name) > 64:
         raise UserError("the display name must be at most 64 characters")
     user = User(username=username, role=role, display_name=display_name or username,
-                cohort_id=cohort.id if cohort else None, must_change_password=must_change_password)
+                cohorts=[cohort] if cohort else [], must_change_password=must_change_password)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -142,7 +142,7 @@ def change_role(user: User, role: str, actor: User | None = None) -> None:
     if old == "admin" and User.query.filter_by(role="admin").count() <= 1:
         raise UserError("the last admin cannot lose the admin role")
     if old == "trainee":
-        user.cohort_id = None          # cohorts hold trainees only
+        user.cohorts = []              # cohorts hold trainees only
     if old == "coach":
         Cohort.query.filter_by(coach_id=user.id).update({Cohort.coach_id: None})
     user.role = role
@@ -178,7 +178,7 @@ def delete_user_data(user: User, actor: User | None = None) -> dict:
         db.session.execute(statement, execution_options={"synchronize_session": False})
     audit.record("user_data_delete", audit.user_target(user), counts, actor=actor, commit=False)
     revoke(user)
-    user.username, user.display_name, user.locale, user.cohort_id = _anonymous_name(user), "", None, None
+    user.username, user.display_name, user.locale, user.cohorts = _anonymous_name(user), "", None, []
     user.password_hash = "!deleted"    # matches no password
     user.failed_logins, user.failed_since, user.locked_until = 0, None, None
     db.session.commit()

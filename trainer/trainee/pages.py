@@ -4,9 +4,10 @@ from __future__ import annotations
 from trainer import charts
 from trainer.models import DIMENSIONS, Attempt
 from trainer.services import library
-from trainer.services.attempts import effective_scores
-from trainer.vocabulary import dimension_label
+from trainer.services.attempts import effective_scores, effective_total
+from trainer.services.overrides import marked_report
 from trainer.trainee.report import debrief, final_line, last_red_lines, verdict
+from trainer.vocabulary import dimension_label
 
 
 def attempt_view(attempt: Attempt) -> dict:
@@ -16,15 +17,19 @@ def attempt_view(attempt: Attempt) -> dict:
     persona = state["persona"]
     from scenarios.persona import render
     turns = []
+    # Coach grades are shown (and count) once the attempt has ended, never during the play.
+    ended = attempt.status == "finished"
     for t in attempt.turns:
         step = scenario.steps.get(t.step_id) if scenario else None
-        report = t.report
+        override = t.overrides[-1] if ended and t.overrides and not t.superseded else None
+        report = marked_report(t.report, override.scores if override else None)
         turns.append({"turn": t, "report": report,
                       "red_lines": [f for f in report.get("findings", []) if f["level"] == "red_line"],
                       "model_answer": render(step.model_answer, persona) if step else "",
                       "why": render(step.why, persona) if step and step.why else "",
-                      "override": t.overrides[-1] if t.overrides else None,
-                      "scores": effective_scores(t) if report else {}})
+                      "override": override,
+                      "scores": (effective_scores(t) if override else report["scores"]) if report else {},
+                      "total": (effective_total(t) if override else report["total"]) if report else None})
     ending = scenario.endings.get(attempt.ending_id) if scenario and attempt.ending_id else None
     scores = attempt.scores
     labels = {d: dimension_label(d) for d in DIMENSIONS}

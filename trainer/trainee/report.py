@@ -11,6 +11,7 @@ from scenarios.persona import render
 from trainer.models import Attempt
 from trainer.services import library
 from trainer.services.exams import track_policy
+from trainer.services.overrides import attempt_result, coach_graded, standing_red_lines
 
 
 def graded_track(attempt: Attempt):
@@ -34,10 +35,12 @@ def verdict(attempt: Attempt) -> Optional[dict]:
     state = State.from_dict(attempt.state)
     red_lines = sorted({c for turn in state.history for c in turn["red_lines"]})
     breached = bool(red_lines) or attempt.outcome == "red_line_breach"
+    if coach_graded(attempt):        # the coach's grades count: a red line the coach overruled is gone
+        red_lines, breached = standing_red_lines(attempt)
     out = {"track": track, "pass_mark": track.pass_mark if track else None, "total": attempt.total,
            "breached": breached, "red_lines": red_lines, "passed": None, "below_mark": False}
     if track is not None:
-        result = track.result(state, attempt.outcome)
+        result = attempt_result(attempt, track)      # the turns' totals as the coach graded them
         out.update(passed=result["passed"], average=result["average"],
                    below_mark=result["average"] < track.pass_mark,
                    red_line_rule=track.red_line_fails)

@@ -73,13 +73,13 @@ def start():
 
 
 def _cohort_assignment_id(raw) -> int | None:
-    """The posted assignment id if it names work given to this trainee's cohort, else None: the
+    """The posted assignment id if it names work given to one of this trainee's cohorts, else None: the
     field comes from the browser, so a made-up, foreign or out-of-range id is not stored."""
     raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or current_user.cohort_id is None:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not current_user.cohort_ids:
         return None
     assignment = db.session.get(Assignment, int(raw))
-    return assignment.id if assignment is not None and assignment.cohort_id == current_user.cohort_id else None
+    return assignment.id if assignment is not None and assignment.cohort_id in current_user.cohort_ids else None
 
 
 def _again_of(raw) -> Attempt | None:
