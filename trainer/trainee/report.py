@@ -82,7 +82,7 @@ def debrief(attempt: Attempt) -> dict:
     found = set(attempt.state.get("uncovered", []))
     facts = [render(f.fact, persona) for f in (scenario.facts if scenario else ()) if f.id in found]
     missed = len(scenario.facts) - len(facts) if scenario else 0
-    events = attempt.state.get("debrief") or {} if attempt.status == "finished" else {}
+    events = (attempt.state.get("debrief") or {}) if attempt.status == "finished" else {}
     return {"offers": offers, "red_lines": red_lines, "facts": facts, "facts_missed": missed,
             "events": events}
 
