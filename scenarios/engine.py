@@ -19,12 +19,17 @@ import opencc
 
 from grading import Context
 
+from scenarios import reactions
 from scenarios.conditions import holds
+from scenarios.debrief import describe
 from scenarios.model import Ending, Scenario
 from scenarios.persona import make_persona, render
 
 _T2S = opencc.OpenCC("t2s")  # built once: building a converter loads its dictionaries
 SUMMARY_CHARS = 60
+# An ending is judged on the whole run: a reply without a red line or flag that falls short of
+# the run's average by at most this much is taken at the run's level (one slip is not the run).
+SLIP_POINTS = 20
 
 # Mood and trust run 0-100. The bands name them for the UI and a coach's report.
 MOOD_BANDS = ((20, "furious"), (40, "upset"), (60, "uneasy"), (80, "calm"), (101, "satisfied"))
@@ -50,6 +55,10 @@ class State:
     uncovered: list = field(default_factory=list)   # hidden-fact ids, in the order found
     history: list = field(default_factory=list)     # one dict per graded reply
     ending: Optional[str] = None
+    given: dict = field(default_factory=dict)       # what the trainee has said: moves, `said` marks
+    refusals: dict = field(default_factory=dict)    # request type -> times the trainee refused it
+    debrief: dict = field(default_factory=dict)     # at the end: {"zh": [...], "en": [...]} of what happened
+    final_line: str = ""     # at the end: the ending's parting words alone (customer_line is the whole last turn)
 
     @property
     def ended(self) -> bool:
@@ -99,33 +108,93 @@ def start(scenario: Scenario, seed: int) -> tuple[State, str]:
 
 
 def advance(scenario: Scenario, state: State, report) -> Advance:
-    """Apply one graded reply: uncover facts, take the first matching transition, say the next line."""
+    """Apply one graded reply: react to it, uncover facts, take the first matching transition
+    (judging an ending on the whole run), and say the next line as one turn."""
     _check_state(scenario, state)
     step = scenario.steps[state.step]
     found = [f.id for f in scenario.facts
              if f.id not in state.uncovered and _asks(f, report.reply)]
     uncovered = state.uncovered + found
+    turn_signals = reactions.signals(scenario, state, report, state.uncovered)
     chosen = next(t for t in step.transitions
-                  if holds(t.when, report, state.mood, state.trust, uncovered))
+                  if holds(t.when, report, state.mood, state.trust, uncovered, turn_signals,
+                           _run_scores(state, report) if t.end else None))
+    mood_band = band(state.mood, MOOD_BANDS)
+    said = reactions.choose(scenario, state, report, turn_signals, mood_band, chosen)
+    hold = any(r.hold for r in said)
     turn = state.turn + 1
     rng = random.Random(f"{state.seed}:{turn}:say")
-    # The customer first reacts to how they were treated, then answers what was asked.
-    spoken = [render(rng.choice(chosen.say), state.persona)] if chosen.say else []
-    spoken += [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
+    spoken = _first_words(scenario, state, report, chosen, said, found, turn_signals, rng)
     # The turn limit is the safety net against a scenario whose loops never let go.
-    ending_id = chosen.end or (scenario.on_max_turns if turn >= scenario.max_turns else None)
-    new = replace(state, turn=turn, uncovered=uncovered, mood=_clamp(state.mood + chosen.mood),
-                  trust=_clamp(state.trust + chosen.trust))
-    new.history = state.history + [_record(state, new, report, found, chosen.next, ending_id)]
+    ending_id = None if hold else chosen.end
+    ending_id = ending_id or (scenario.on_max_turns if turn >= scenario.max_turns else None)
+    mood = sum(r.mood for r in said) + (0 if hold else chosen.mood)
+    trust = sum(r.trust for r in said) + (0 if hold else chosen.trust)
+    new = replace(state, turn=turn, uncovered=uncovered, mood=_clamp(state.mood + mood),
+                  trust=_clamp(state.trust + trust), refusals=turn_signals["refusal_counts"],
+                  given=reactions.given(scenario, state, report))
+    next_step = state.step if hold else chosen.next
+    new.history = state.history + [_record(state, new, report, found, next_step, ending_id,
+                                           turn_signals, said)]
     if ending_id:
         ending = scenario.endings[ending_id]
-        if ending.customer:
-            spoken.append(render(rng.choice(ending.customer), state.persona))
-        line = "".join(spoken)
-        return Advance(replace(new, ending=ending_id, customer_line=line), line, ending)
-    new = replace(new, step=chosen.next)
-    line = "".join(spoken + [_step_line(scenario, new, chosen.next)])
+        parting = ending.customer or (scenario.partings or {}).get(ending.outcome, ())
+        final = render(rng.choice(parting), state.persona) if parting else ""
+        line = _one_turn(spoken + [final])
+        new = replace(new, ending=ending_id, customer_line=line, final_line=final or line)
+        return Advance(replace(new, debrief=describe(scenario, new)), line, ending)
+    new = replace(new, step=next_step)
+    # A push-back asks again in the step's next variant (other words); a step with one variant
+    # leaves the push-back to the reaction alone rather than repeat the line verbatim.
+    again = _step_line(scenario, new, next_step)
+    if not hold or again not in state.customer_line:
+        spoken.append(again)
+    line = _one_turn(spoken)
     return Advance(replace(new, customer_line=line), line, None)
+
+
+def _first_words(scenario: Scenario, state: State, report, chosen, said: list, found: list,
+                 turn_signals: dict, rng: random.Random) -> list:
+    """What the customer says before the next line: reactions to what the reply did, the
+    transition's own reaction (not on a push-back), then the facts the reply drew out."""
+    band_name = band(state.mood, MOOD_BANDS)
+    # The customer speaks Chinese; the en lines are there for reviewers and coaches.
+    spoken = [reactions.line(r, state, report, turn_signals, band_name)["zh"] for r in said]
+    if chosen.say and not any(r.hold for r in said):
+        spoken.append(render(rng.choice(chosen.say), state.persona))
+    return spoken + [render(f.reveal, state.persona) for f in scenario.facts if f.id in found and f.reveal]
+
+
+def _one_turn(parts: list) -> str:
+    """The parts of a turn as one line, each said once (a reaction the scripted line already
+    contains, or a part said twice, is dropped)."""
+    out = []
+    for i, part in enumerate(parts):
+        rest = "".join(parts[i + 1:])
+        if part and part not in out and part not in rest:
+            out.append(part)
+    return "".join(out)
+
+
+def _run_scores(state: State, report) -> dict:
+    """Scores an ending is judged on: this reply's, raised to the run's average where the reply
+    is only a slip below it (no red line, no flag, none of the step's forbidden phrases, at most
+    SLIP_POINTS short). A forbidden phrase is what the step tests, not a slip: it is not averaged away."""
+    if not state.history or report.red_lines or report.flags or _broke_step(report):
+        return {}
+    judged = {}
+    for key in tuple(report.scores) + ("total",):
+        mine = report.total if key == "total" else report.scores.get(key, 0)
+        earlier = [h.get("scores", {}).get(key, h["total"]) if key != "total" else h["total"]
+                   for h in state.history]
+        average = (sum(earlier) + mine) / (len(earlier) + 1)
+        judged[key] = max(mine, round(average)) if mine >= average - SLIP_POINTS else mine
+    return judged
+
+
+def _broke_step(report) -> bool:
+    """True when the reply used a phrase the step forbids (a scenario's `forbidden` item)."""
+    return any(f.rule == "step.forbidden" for f in getattr(report, "findings", ()) or ())
 
 
 def step_context(scenario: Scenario, state: State) -> Context:
@@ -163,6 +232,8 @@ def _step_line(scenario: Scenario, state: State, step_id: str) -> str:
     """A line variant for this visit: the seed picks where to start, repeats take the next one."""
     variants = scenario.steps[step_id].customer
     visits = sum(1 for turn in state.history if turn["step"] == step_id)
+    # The trainee already gave what this step asks for: the customer says the rewording.
+    variants = reactions.reworded(scenario, state, step_id) or variants
     first = random.Random(f"{state.seed}:{step_id}").randrange(len(variants))
     return render(variants[(first + visits) % len(variants)], state.persona)
 
@@ -173,14 +244,18 @@ def _asks(fact, reply: str) -> bool:
     return any(p.search(text) for p in fact.asked_by)
 
 
-def _record(before: State, after: State, report, found: list, next_step, ending_id) -> dict:
-    """One history entry: enough for a timeline and a coach's report, not the full reply."""
+def _record(before: State, after: State, report, found: list, next_step, ending_id,
+            signals: dict, said: list) -> dict:
+    """One history entry: enough for a timeline, a coach's report and the debrief, not the full reply."""
     reply = report.reply or ""
-    return {"turn": after.turn, "step": before.step,
+    return {"turn": after.turn, "step": before.step, "customer": before.customer_line,
             "reply": reply if len(reply) <= SUMMARY_CHARS else reply[:SUMMARY_CHARS] + "…",
-            "total": report.total,
+            "total": report.total, "scores": dict(report.scores),
             "red_lines": [f.category or "uncategorised" for f in report.red_lines],
             "uncovered": found, "mood": after.mood, "trust": after.trust,
+            "request": signals["request"] if signals["improper"] else None,
+            "refused": signals["refused"], "complied": signals["complied"],
+            "reactions": [r.id for r in said], "held": any(r.hold for r in said),
             "to": f"end:{ending_id}" if ending_id else f"step:{next_step}"}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scenarios import reactions
 from scenarios.fields import Checker
 from scenarios.model import Scenario, build
 from scenarios.tracks import build_tracks, check_tracks, membership_problems
@@ -56,6 +57,8 @@ def _check(files: list, tracks_path=None) -> tuple[list, list]:
         problems += track_problems
         if not track_problems:
             tracks = build_tracks(tracks_doc.data)
+    reactions_doc, found = read(reactions.REACTIONS_FILE)
+    problems += found + (reactions.check_file(reactions_doc) if reactions_doc is not None else [])
     seen: dict = {}
     docs = []
     for path in files:
@@ -89,7 +92,7 @@ def load_scenario(path) -> Scenario:
     problems, docs = _check([Path(path)])
     if problems:
         raise ScenarioError(problems)
-    return build(docs[0].data, str(path))
+    return build(docs[0].data, str(path), reactions.defaults())
 
 
 def load_library(directory=None) -> dict:
@@ -97,7 +100,7 @@ def load_library(directory=None) -> dict:
     problems, docs = _check(scenario_files([directory] if directory else None))
     if problems:
         raise ScenarioError(problems)
-    scenarios = sorted((build(d.data, d.file) for d in docs), key=lambda s: s.id)
+    scenarios = sorted((build(d.data, d.file, reactions.defaults()) for d in docs), key=lambda s: s.id)
     return {s.id: s for s in scenarios}
 
 

@@ -31,6 +31,35 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """How the customer reacts to what a reply did, before the step's scripted line."""
+    id: str
+    when: object                 # a mapping of conditions (see scenarios.conditions)
+    lines: dict                  # mood band (or "a|b", or "default") -> ({"zh":..., "en":...}, ...)
+    group: str = ""              # at most one reaction of a group per turn (default: its id)
+    mood: int = 0
+    trust: int = 0
+    hold: bool = False           # the customer stays on this step (pushes back) instead of moving on
+    once: bool = False           # said at most once an attempt (an acknowledgement, not a refrain)
+
+    def variants(self, band: str) -> tuple:
+        """The line variants for a mood band: the band's own, else the default ones."""
+        for key, lines in self.lines.items():
+            if band in key.split("|"):
+                return lines
+        return self.lines.get("default", ())
+
+
+@dataclass(frozen=True)
+class UnlessGiven:
+    """A step line reworded when the trainee already gave what it asks for."""
+    say: tuple
+    move: Optional[str] = None   # a move made in any reply so far ("a|b" = either)
+    said: Optional[object] = None  # a compiled regex matched by any reply so far
+    asked: Optional[str] = None  # a hidden fact uncovered by now
+
+
+@dataclass(frozen=True)
 class Step:
     """One customer turn: line variants, what a good reply does, and the transitions."""
     id: str
@@ -42,6 +71,7 @@ class Step:
     forbidden: tuple = ()    # grading.ForbiddenItem
     kind: Optional[str] = None
     hint: Optional[str] = None
+    unless_given: tuple = ()     # UnlessGiven, tried in order
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,8 @@ class Scenario:
     product: Optional[dict] = None
     facts: tuple = ()
     path: str = ""
+    reactions: tuple = ()    # Reaction: the scenario's own first, then the library's defaults
+    partings: dict = None    # outcome -> default parting words, for endings without their own
 
     @property
     def first_step(self) -> str:
@@ -77,8 +109,9 @@ class Scenario:
         return next(iter(self.steps))
 
 
-def build(data: dict, path: str = "") -> Scenario:
-    """Turn validated scenario data into a Scenario (call only after validation passed)."""
+def build(data: dict, path: str = "", defaults: dict | None = None) -> Scenario:
+    """Turn validated scenario data into a Scenario (call only after validation passed);
+    `defaults` is the checked reactions.yml, merged under the scenario's own reactions."""
     persona = data["persona"]
     facts = tuple(
         HiddenFact(f["id"], f["fact"], tuple(compile_safe(p) for p in f["asked_by"]), f.get("reveal"))
@@ -91,7 +124,27 @@ def build(data: dict, path: str = "") -> Scenario:
         difficulty=data["difficulty"], tracks=tuple(data["tracks"]), persona=persona,
         steps=steps, endings=endings, on_max_turns=data["on_max_turns"],
         max_turns=data.get("max_turns") or DEFAULT_MAX_TURNS, product=data.get("product"),
-        facts=facts, path=path)
+        facts=facts, path=path,
+        reactions=merge_reactions(data.get("reactions") or (), (defaults or {}).get("reactions") or ()),
+        partings={k: tuple(v) for k, v in ((defaults or {}).get("partings") or {}).items()})
+
+
+def merge_reactions(own, library) -> tuple:
+    """The scenario's reactions first (an id shared with the library replaces it, `disable: true`
+    switches it off), then the library's remaining defaults in their order."""
+    mine = {r["id"]: r for r in own}
+    merged = [r for r in own if not r.get("disable")]
+    merged += [r for r in library if r["id"] not in mine]
+    return tuple(reaction(r) for r in merged)
+
+
+def reaction(r: dict) -> Reaction:
+    """A checked reaction mapping as a Reaction (line texts normalised to {"zh", "en"})."""
+    lines = {key: tuple(v if isinstance(v, dict) else {"zh": v} for v in values)
+             for key, values in (r.get("lines") or {}).items()}
+    return Reaction(id=r["id"], when=r.get("when") or {}, lines=lines, group=r.get("group") or r["id"],
+                    mood=r.get("mood", 0), trust=r.get("trust", 0), hold=bool(r.get("hold")),
+                    once=bool(r.get("once")))
 
 
 def _step(s: dict) -> Step:
@@ -101,7 +154,11 @@ def _step(s: dict) -> Step:
     return Step(id=s["id"], customer=tuple(s["customer"]), transitions=transitions,
                 model_answer=expects["model_answer"], why=expects["why"],
                 moves=tuple(expects.get("moves") or ()), forbidden=forbidden,
-                kind=s.get("kind"), hint=s.get("hint"))
+                kind=s.get("kind"), hint=s.get("hint"),
+                unless_given=tuple(UnlessGiven(say=tuple(u["say"]), move=u.get("move"),
+                                               said=compile_safe(u["said"]) if u.get("said") else None,
+                                               asked=u.get("asked"))
+                                   for u in s.get("unless_given") or ()))
 
 
 def _transition(t: dict) -> Transition:

@@ -27,9 +27,24 @@ OUTCOMES = (
 # What a transition's `when` may test. Scores compare against a number; the rest name things.
 SCORE_KEYS = DIMENSIONS + ("total",)
 STATE_KEYS = ("mood", "trust")
-CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + (
+# What the whole run so far says (this reply included): the ending follows from all of it.
+RUN_KEYS = ("run_average", "run_worst", "run_red_lines")
+# What the reply did to the customer's request, and how it spoke (derived from the Report).
+SIGNAL_KEYS = ("finding", "request", "stance", "refused", "complied", "refusals", "pushed_back",
+               "repeats_question", "small_talk", "ends")
+CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + RUN_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
-)
+) + SIGNAL_KEYS
+# Request types and stances the grader reads (grading/conversation.yml), plus two groupings.
+REQUESTS = ("improper", "legitimate", "offers_gift", "wants_guarantee", "wants_unsuitable_product",
+            "wants_to_skip_disclosure", "wants_documents_padded", "wants_approval_promise",
+            "wants_connections", "asks_third_party_info", "wants_to_avoid_reporting",
+            "asks_about_reporting", "wants_staff_operation")
+STANCES = ("complies", "defers", "refuses", "counters", "ignores", "answers")
+# Reaction lines are chosen by the customer's mood band before the reply (or `default`).
+MOOD_BAND_NAMES = ("furious", "upset", "uneasy", "calm", "satisfied")
+# Extra placeholders a reaction line may use, filled from what the reply did.
+REACTION_PLACEHOLDERS = ("surname", "jargon", "fact")
 # Flags the grader may put on a reply (Report.flags).
 FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic", "keyword_gaming")
 COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
@@ -58,7 +73,7 @@ FIELDS = {
         "id": (TEXT, True), "version": (INT, True), "title": (MAP, True), "kind": (TEXT, True),
         "difficulty": (INT, True), "tracks": (LIST, True), "max_turns": (INT, False),
         "on_max_turns": (TEXT, True), "persona": (MAP, True), "product": (MAP, False),
-        "steps": (LIST, True), "endings": (LIST, True),
+        "steps": (LIST, True), "endings": (LIST, True), "reactions": (LIST, False),
     },
     "title": {"zh": (TEXT, True), "en": (TEXT, True)},
     "persona": {
@@ -79,8 +94,20 @@ FIELDS = {
     "step": {
         "id": (TEXT, True), "customer": (LIST, True), "kind": (TEXT, False),
         "hint": (TEXT, False), "expects": (MAP, True), "transitions": (LIST, True),
+        "unless_given": (LIST, False),
         "sources": (LIST, False),
     },
+    "unless_given": {
+        "move": (TEXT, False), "said": (TEXT, False), "asked": (TEXT, False), "say": (LIST, True),
+    },
+    "reaction": {
+        "id": (TEXT, True), "when": (MAP, False), "lines": (MAP, False), "group": (TEXT, False),
+        "mood": (INT, False), "trust": (INT, False), "hold": ((bool,), False),
+        "once": ((bool,), False), "disable": ((bool,), False),
+    },
+    "reaction_line": {"zh": (TEXT, True), "en": (TEXT, False)},
+    # scenarios/reactions.yml
+    "reactions_file": {"reactions": (LIST, True), "partings": (MAP, True)},
     "expects": {
         "moves": (LIST, False), "forbidden": (LIST, False), "model_answer": (TEXT, True),
         "why": (TEXT, True),

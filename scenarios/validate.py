@@ -1,7 +1,7 @@
 """Validate one scenario document: every problem at once, each with its line and key."""
 from __future__ import annotations
 
-from scenarios import conditions
+from scenarios import conditions, reactions
 from scenarios.fields import Checker, as_dict as _dict, as_list as _list, is_type
 from scenarios.graph import check_graph
 from scenarios.persona import as_date
@@ -35,6 +35,8 @@ def validate(doc: Document, track_ids=None) -> list[Problem]:
         _step(c, ("steps", i), step, allowed, facts, steps, endings)
     for i, _ in enumerate(_list(top.get("endings"))):
         _ending(c, ("endings", i), allowed)
+    library = {r.get("id") for r in _list(reactions.defaults().get("reactions"))}
+    reactions.check(c, ("reactions",), top.get("reactions"), allowed, facts, library)
     if isinstance(top.get("on_max_turns"), str) and top["on_max_turns"] not in endings:
         c.add(("on_max_turns",), f"no ending with id '{top['on_max_turns']}'")
     check_graph(c)
@@ -182,6 +184,8 @@ def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, e
         c.template(path + ("hint",), step["hint"], allowed)
     if isinstance(step.get("expects"), dict) and c.mapping(path + ("expects",), "expects"):
         _expects(c, path + ("expects",), step["expects"], allowed)
+    for j, u in enumerate(_list(step.get("unless_given"))):
+        _unless_given(c, path + ("unless_given", j), u, allowed, facts)
     expects = step.get("expects") if isinstance(step.get("expects"), dict) else {}
     _sources(c, path, step, [step.get("hint"), expects.get("model_answer"), expects.get("why")])
     transitions = _list(step.get("transitions"))
@@ -196,6 +200,25 @@ def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, e
         _target(c, tpath, t, steps, endings)
         if t.get("say") is not None:
             c.texts(tpath + ("say",), allowed)
+
+
+def _unless_given(c: Checker, path: tuple, u, allowed: set, facts: set) -> None:
+    """A rewording: exactly one of move / said / asked, and the lines said instead."""
+    if c.mapping(path, "unless_given") is None:
+        return
+    given = [k for k in ("move", "said", "asked") if k in u]
+    if len(given) != 1:
+        c.add(path, "give exactly one of 'move' (a move id), 'said' (a regex) or 'asked' (a hidden fact)")
+    if isinstance(u.get("move"), str):
+        for part in u["move"].split("|"):
+            if part not in MOVES:
+                c.add(path + ("move",), f"unknown move id {part!r}; see MOVES in scenarios/schema.py")
+    if "said" in u:
+        c.regex(path + ("said",))
+    if "asked" in u and u["asked"] not in facts:
+        c.add(path + ("asked",), f"no hidden fact with id {u['asked']!r} in persona.hidden_facts")
+    if isinstance(u.get("say"), list):
+        c.texts(path + ("say",), allowed, min_items=1)
 
 
 def _expects(c: Checker, path: tuple, expects: dict, allowed: set) -> None:

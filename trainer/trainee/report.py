@@ -50,18 +50,20 @@ def verdict(attempt: Attempt) -> Optional[dict]:
 
 
 def final_line(attempt: Attempt) -> str:
-    """What the customer said last: the ending's line once the attempt has ended."""
-    # TODO(convo): when the engine returns the customer's final line as its own field (the
-    # Advance/State field the convo engineer is adding), read that instead of customer_line,
-    # which today joins the reaction and the ending's line into one string.
-    return attempt.state.get("customer_line", "") if attempt.status == "finished" else ""
+    """What the customer said last: the ending's own words once the attempt has ended.
+
+    The engine keeps them apart (state.final_line); customer_line is the whole last turn, the
+    reactions to the reply included. An attempt stored before final_line existed shows that."""
+    if attempt.status != "finished":
+        return ""
+    return attempt.state.get("final_line") or attempt.state.get("customer_line", "")
 
 
 def debrief(attempt: Attempt) -> dict:
     """The turns actually played, summed up: requests refused or gone along with, red lines
-    with their regulation, and the hidden facts found (retried turns left out)."""
-    # TODO(convo): use the engine's debrief built from the turns played once it lands; this
-    # reads what each counted turn's grade recorded.
+    with their regulation, and the hidden facts found (retried turns left out); `events` is the
+    engine's debrief of what happened ({"zh": [...], "en": [...]}, built from the state's
+    history, which a retry winds back, so it too leaves retried turns out)."""
     requests, stances = catalogue()
     scenario = library.scenario(attempt.scenario_id)
     offers, red_lines = [], []
@@ -80,7 +82,9 @@ def debrief(attempt: Attempt) -> dict:
     found = set(attempt.state.get("uncovered", []))
     facts = [render(f.fact, persona) for f in (scenario.facts if scenario else ()) if f.id in found]
     missed = len(scenario.facts) - len(facts) if scenario else 0
-    return {"offers": offers, "red_lines": red_lines, "facts": facts, "facts_missed": missed}
+    events = (attempt.state.get("debrief") or {}) if attempt.status == "finished" else {}
+    return {"offers": offers, "red_lines": red_lines, "facts": facts, "facts_missed": missed,
+            "events": events}
 
 
 def last_red_lines(attempt: Attempt) -> list:
