@@ -36,6 +36,8 @@ def test_trainee_reads_the_final_report_in_english(page):
     page.click("button[data-scenario=aml_split_withdrawal]")
     page.fill("#reply", SPLIT)
     page.click("form.reply-form button[type=submit]")
+    # practice stops on the red line; "End here and see the report" opens the final report
+    page.click("text=End here and see the report")
     assert page.locator("section.redlines").count() == 1, "the red line did not end the scenario"
 
     categories = page.locator("section.redlines span.category").all_inner_texts()
@@ -50,7 +52,9 @@ def test_trainee_reads_the_final_report_in_english(page):
     keep(page, "report-en")
     keep(page, "radar-en", "svg.radar")
 
+    report_url = page.url
     page.click("text=中文")
+    page.goto(report_url)        # the language switch returns to the attempt; the report is one link on
     assert "合规" in " ".join(page.locator("svg.radar text.axis").all_text_contents())
     assert clipped_labels(page) == []
     keep(page, "report-zh")

@@ -15,7 +15,12 @@ def test_the_customers_words_handed_back_with_pronouns_swapped_are_an_echo_not_a
     assert report.flags == ["echo"]
     assert report.total < 20
     assert not report.red_lines
-    assert any("照抄客户的原话" in f.message for f in report.findings if f.level == "warning")
+
+
+def test_a_red_line_in_words_copied_from_the_customer_is_a_warning_in_an_echo():
+    report = grade("分三天来取，这样就不用登记了，感谢您的理解。", Context(kind="aml", customer_line=SPLIT_CASH))
+    assert report.flags == ["echo"] and report.total < 20 and not report.red_lines
+    assert [f.category for f in report.findings if "照抄客户的原话" in f.message] == ["aml_structuring"]
 
 
 @pytest.mark.parametrize("reply", ["分三天来取，行。", "好，就按您说的，分三天来取。"])
