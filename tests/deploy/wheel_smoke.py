@@ -50,7 +50,8 @@ for po in (n for n in z.namelist() if n.endswith(".po")):
     want = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_po(io.BytesIO(z.read(po)))
             if m.id and m.string and not m.fuzzy}
     have = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_mo(io.BytesIO(z.read(mo))) if m.id}
-    stale = [k for k, v in want.items() if have.get(k) != v]
+    same = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v   # plurals: po a tuple, mo a list
+    stale = [k for k, v in want.items() if same(have.get(k)) != same(v)]
     print(f"{mo}: {len(want)} translations, {len(stale)} stale" + (f": {stale[:3]}" if stale else ""))
 """
 
