@@ -10,10 +10,9 @@ from flask_login import current_user
 from trainer import charts
 from trainer.access import role_required
 from trainer.coach.forms import ActionForm
-from trainer.coach.views import _coached_attempt, bp
-from trainer.extensions import db
+from trainer.coach.views import _coached_turn, bp
 from trainer.filters import DIMENSION_LABELS
-from trainer.models import DIMENSIONS, Turn
+from trainer.models import DIMENSIONS
 from trainer.services import agreement as agreement_service
 
 
@@ -28,10 +27,7 @@ def cohort_trend(cohort):
 @role_required("coach")
 def confirm(attempt_id: int, turn_id: int):
     """The coach reviewed this turn and agrees with its grade: it counts towards agreement."""
-    attempt = _coached_attempt(attempt_id)
-    turn = db.session.get(Turn, turn_id)
-    if turn is None or turn.attempt_id != attempt.id:
-        abort(404)
+    attempt, turn = _coached_turn(attempt_id, turn_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

@@ -41,6 +41,15 @@ def _coached_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
+def _coached_turn(attempt_id: int, turn_id: int) -> tuple:
+    """(attempt, turn) for a turn of an attempt this coach looks after; anything else is 404."""
+    attempt = _coached_attempt(attempt_id)
+    turn = db.session.get(Turn, turn_id)
+    if turn is None or turn.attempt_id != attempt.id:
+        abort(404)
+    return attempt, turn
+
+
 def _coached_trainee(user_id: int) -> User:
     """A trainee this coach looks after; anyone else is answered as if they did not exist (404)."""
     trainee = db.session.get(User, user_id)
@@ -235,10 +244,7 @@ def attempt(attempt_id: int):
 @role_required("coach")
 def override(attempt_id: int, turn_id: int):
     """Store the coach's grade of a turn beside the machine's; the attempt's scores follow it."""
-    attempt = _coached_attempt(attempt_id)
-    turn = db.session.get(Turn, turn_id)
-    if turn is None or turn.attempt_id != attempt.id:
-        abort(404)
+    attempt, turn = _coached_turn(attempt_id, turn_id)
     if attempt.status != "finished":
         flash(_("This attempt is still being played; its grades can be overridden once it has ended."), "error")
         return _transcript_page(attempt, status=409)
