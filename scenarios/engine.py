@@ -11,6 +11,7 @@ clock or global random state: the same scenario, seed and reports replay identic
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import NamedTuple, Optional
@@ -30,6 +31,9 @@ SUMMARY_CHARS = 60
 # An ending is judged on the whole run: a reply without a red line or flag that falls short of
 # the run's average by at most this much is taken at the run's level (one slip is not the run).
 SLIP_POINTS = 20
+# A clause whose letter pairs were this much said already in the turn is a repeat, not news.
+REPEAT_SHARE = 0.6
+CLAUSE = re.compile(r"[^，,。！!？?；;…]+[，,。！!？?；;…]*|[，,。！!？?；;…]+")
 
 # Mood and trust run 0-100. The bands name them for the UI and a coach's report.
 MOOD_BANDS = ((20, "furious"), (40, "upset"), (60, "uneasy"), (80, "calm"), (101, "satisfied"))
@@ -144,11 +148,12 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
         new = replace(new, ending=ending_id, customer_line=line, final_line=final or line)
         return Advance(replace(new, debrief=describe(scenario, new)), line, ending)
     new = replace(new, step=next_step)
-    # A push-back asks again in the step's next variant (other words); a step with one variant
-    # leaves the push-back to the reaction alone rather than repeat the line verbatim.
-    again = _step_line(scenario, new, next_step)
-    if not hold or again not in state.customer_line:
-        spoken.append(again)
+    # A push-back follows the refusal it answers: the step's own second push (bargaining, another
+    # reason), never the request replayed as if it had not been refused; without one, the opener alone.
+    if hold:
+        spoken.append(render(rng.choice(step.pushback), state.persona) if step.pushback else "")
+    else:
+        spoken.append(_step_line(scenario, new, next_step))
     line = _one_turn(spoken)
     return Advance(replace(new, customer_line=line), line, None)
 
@@ -166,14 +171,39 @@ def _first_words(scenario: Scenario, state: State, report, chosen, said: list, f
 
 
 def _one_turn(parts: list) -> str:
-    """The parts of a turn as one line, each said once (a reaction the scripted line already
-    contains, or a part said twice, is dropped)."""
-    out = []
+    """The parts of a turn as one line, each said once: a part said twice or contained in a later
+    one is dropped, and so is a clause that repeats what an earlier part of the turn already said
+    (a revealed fact followed by a step line that states it again: "C4，成长型。……C4")."""
+    whole = []
     for i, part in enumerate(parts):
         rest = "".join(parts[i + 1:])
-        if part and part not in out and part not in rest:
-            out.append(part)
+        if part and part not in whole and part not in rest:
+            whole.append(part)
+    said, out = set(), []
+    for part in whole:
+        kept = []
+        for clause in CLAUSE.findall(part):
+            grams = _grams(clause)
+            if grams and len(grams & said) >= REPEAT_SHARE * len(grams):
+                _carry_stop(kept or out, clause)
+                continue
+            kept.append(clause)
+        said |= _grams(part)
+        out.extend(kept)
     return "".join(out)
+
+
+def _grams(text: str) -> set:
+    """Pairs of adjacent letters, digits or Chinese characters: what a clause says, without its punctuation."""
+    chars = [ch if ch.isalnum() else " " for ch in text]
+    return {a + b for a, b in zip(chars, chars[1:]) if a != " " and b != " "}
+
+
+def _carry_stop(kept: list, dropped: str) -> None:
+    """A dropped clause ended its sentence: the clause before it now ends it ("……，" becomes "……。")."""
+    end = dropped.rstrip()[-1:] if dropped.strip() else ""
+    if kept and end in "。！!？?" and kept[-1].rstrip()[-1:] in "，,、；;":
+        kept[-1] = kept[-1].rstrip()[:-1] + end
 
 
 def _run_scores(state: State, report) -> dict:
@@ -211,6 +241,9 @@ def step_context(scenario: Scenario, state: State) -> Context:
         model_answer=render(step.model_answer, state.persona),
         customer_age=state.persona.get("age"),
         customer_surname=state.persona.get("surname"),
+        # The earlier lines let the grader carry a request over a turn that only presses it
+        # ("真的一点都不能通融吗？" after asking to skip the recording).
+        history=tuple(h["customer"] for h in state.history),
     )
 
 

@@ -72,6 +72,7 @@ class Step:
     kind: Optional[str] = None
     hint: Optional[str] = None
     unless_given: tuple = ()     # UnlessGiven, tried in order
+    pushback: tuple = ()         # the second push after one refusal: bargaining or another reason
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _step(s: dict) -> Step:
     return Step(id=s["id"], customer=tuple(s["customer"]), transitions=transitions,
                 model_answer=expects["model_answer"], why=expects["why"],
                 moves=tuple(expects.get("moves") or ()), forbidden=forbidden,
-                kind=s.get("kind"), hint=s.get("hint"),
+                kind=s.get("kind"), hint=s.get("hint"), pushback=tuple(s.get("pushback") or ()),
                 unless_given=tuple(UnlessGiven(say=tuple(u["say"]), move=u.get("move"),
                                                said=compile_safe(u["said"]) if u.get("said") else None,
                                                asked=u.get("asked"))

@@ -33,6 +33,7 @@ QUESTION_SPLIT = re.compile(r"(?<=[。！!；;？?])")
 HEARD_BIGRAMS = 4      # Chinese character pairs shared with the customer's answer: it was heard
 SMALL_TALK = re.compile(r"天气|吃(饭|了吗|了没)|周末|最近(怎么样|好吗|忙吗)|(家里|孩子|身体)(都|还)?好|"
                         r"(今天|这几天)(真|挺|好)?(热|冷)|放假|旅游|看球|追剧")
+SEASONED_LEVELS = ("C3", "C4", "C5")
 QUESTION = re.compile(r"([？?]|[吗呢么][。！!]?)\s*$")   # a sentence that ends as a question
 
 
@@ -125,6 +126,7 @@ def signals(scenario, state, report, uncovered_before) -> dict:
     text = _T2S.convert(report.reply or "")
     repeated = [f for f in scenario.facts if f.id in uncovered_before
                 and _asks_again(f, text, state.persona)]
+    term = _new_jargon(scenario, state, report)
     totals = [h["total"] for h in state.history] + [report.total]
     reds = sum(len(h["red_lines"]) for h in state.history) + len(report.red_lines)
     return {"request": request, "improper": improper, "stance": stance, "refused": refused,
@@ -134,8 +136,27 @@ def signals(scenario, state, report, uncovered_before) -> dict:
             # Chat about something else; a curt brush-off ("请提供卡号。") is not small talk.
             "small_talk": bool({"off_topic", "no_substance"} & set(report.flags))
             and bool(SMALL_TALK.search(text)),
+            "jargon": bool(term), "jargon_term": term, "seasoned": _seasoned(state.persona),
             "run_average": round(sum(totals) / len(totals)), "run_worst": min(totals),
             "run_red_lines": reds}
+
+
+def _new_jargon(scenario, state, report) -> str:
+    """The first unexplained term of the reply the customer could not know: not one they said
+    themselves earlier in the run or that their own story uses ("我想赎回" then "赎回是啥？" is absurd)."""
+    heard = _T2S.convert("".join([state.customer_line] + [h.get("customer", "") for h in state.history]
+                                 + [str(state.persona.get(k, "")) for k in ("finances", "background")]))
+    heard = heard.lower()
+    for f in report.findings:
+        if f.rule == "etiquette.Jargon" and f.text and _T2S.convert(f.text).lower() not in heard:
+            return f.text
+    return ""
+
+
+def _seasoned(persona: dict) -> bool:
+    """An experienced investor (risk level C3 and above): wealth terms are their own words, and a
+    "说人话" from them is a persona slip."""
+    return str(persona.get("risk_level") or "") in SEASONED_LEVELS
 
 
 def _asks_again(fact, text: str, persona: dict) -> bool:
@@ -186,10 +207,9 @@ def line(reaction, state, report, turn: dict, band: str) -> dict:
     from scenarios.persona import render
     variants = reaction.variants(band)
     pick = random.Random(f"{state.seed}:{state.turn + 1}:react:{reaction.id}").randrange(len(variants))
-    jargon = [f.text for f in report.findings if f.rule == "etiquette.Jargon" and f.text]
     fact = turn["repeated"][0] if turn.get("repeated") else None
     values = {**state.persona, "surname": state.persona.get("surname") or state.persona["name"][:1],
-              "jargon": jargon[0] if jargon else "这个词",
+              "jargon": turn.get("jargon_term") or "这个词",
               "fact": render(fact.reveal or fact.fact, state.persona) if fact else ""}
     return {lang: render(text, values) for lang, text in as_dict(variants[pick]).items()}
 

@@ -31,7 +31,7 @@ STATE_KEYS = ("mood", "trust")
 RUN_KEYS = ("run_average", "run_worst", "run_red_lines")
 # What the reply did to the customer's request, and how it spoke (derived from the Report).
 SIGNAL_KEYS = ("finding", "request", "stance", "refused", "complied", "refusals", "pushed_back",
-               "repeats_question", "small_talk", "ends")
+               "repeats_question", "small_talk", "jargon", "seasoned", "ends")
 CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + RUN_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
 ) + SIGNAL_KEYS
@@ -94,7 +94,7 @@ FIELDS = {
     "step": {
         "id": (TEXT, True), "customer": (LIST, True), "kind": (TEXT, False),
         "hint": (TEXT, False), "expects": (MAP, True), "transitions": (LIST, True),
-        "unless_given": (LIST, False),
+        "unless_given": (LIST, False), "pushback": (LIST, False),
         "sources": (LIST, False),
     },
     "unless_given": {

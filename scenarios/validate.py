@@ -184,6 +184,8 @@ def _step(c: Checker, path: tuple, step, allowed: set, facts: set, steps: set, e
         c.template(path + ("hint",), step["hint"], allowed)
     if isinstance(step.get("expects"), dict) and c.mapping(path + ("expects",), "expects"):
         _expects(c, path + ("expects",), step["expects"], allowed)
+    if isinstance(step.get("pushback"), list):
+        c.texts(path + ("pushback",), allowed, min_items=1)
     for j, u in enumerate(_list(step.get("unless_given"))):
         _unless_given(c, path + ("unless_given", j), u, allowed, facts)
     expects = step.get("expects") if isinstance(step.get("expects"), dict) else {}

@@ -3,7 +3,9 @@ golden bad run, and a run of blind drill replies) and print every customer turn,
 reader to rate (issue 10's believability check; docs/believability-*.md).
 
     python tests/scenarios/believability_runs.py > runs.md     # from the repository root
+    python tests/scenarios/believability_runs.py gift_festival aml_split_withdrawal   # only these
 """
+import sys
 from pathlib import Path
 
 import yaml
@@ -32,7 +34,10 @@ def play(sc, seed, replies_for):
             break
     return out
 
+ONLY = set(sys.argv[1:])
 for sid, sc in sorted(lib.items()):
+    if ONLY and sid not in ONLY:
+        continue
     runs = []
     tr = yaml.safe_load((T / f"{sid}.yml").read_text(encoding="utf-8")) if (T / f"{sid}.yml").exists() else {}
     for r in (tr.get("runs") or [])[:2]:
