@@ -172,14 +172,16 @@ def test_a_refusal_draws_push_back_and_a_second_refusal_ends_the_request(page):
     assert again and again != asked, (asked, line)
     shot(page, "trainee-refusal-pushback")
     say(page, f"{persona['address']}，{FAVOUR_REFUSALS[1]}")
+    accepts = every_line("accepts_firm_refusal", "gift_festival")
     if page.locator("#reply").count():
         line = page.inner_text("#customer-line").strip()
-        accepts = every_line("accepts_firm_refusal", "gift_festival")
         assert opener(line, accepts, persona), (line, accepts)
     else:
-        # The attempt ended: the report shows a resolved ending and the customer's parting words.
+        # The attempt ended: the report shows a resolved ending and the customer's whole last turn,
+        # her acceptance of the second refusal, then her parting words.
         final = page.locator("#final-line").inner_text().strip()
         assert "resolved" in page.get_attribute(".outcome", "class").split()
+        assert opener(final, accepts, persona), (final, accepts)
         partings = ending_lines("gift_festival", "resolved")
-        assert any(line_pattern(p, persona).fullmatch(final) for p in partings), (final, partings)
+        assert any(line_pattern(p, persona).search(final) for p in partings), (final, partings)
     shot(page, "trainee-refusal-held-twice")

@@ -8,6 +8,8 @@ import pytest
 from grading import grade
 from grading.model import Finding
 from scenarios import State, advance, start, step_context
+from scenarios.persona import render
+from scenarios.reactions import defaults
 from scenarios.schema import REQUESTS
 from scenario_helpers import make_report
 
@@ -140,14 +142,23 @@ def test_agreement_where_the_scenario_goes_on_draws_the_proceed_line(tmp_path):
 def test_a_refusal_draws_push_back_and_a_second_refusal_is_needed(library):
     scenario = library["gift_festival"]
     state, lines, ending = play(scenario, 61, GIFT_RUN[:3])
-    # One refusal would have ended the attempt: the customer pushes back, asking again in other words.
+    # One refusal would have ended the attempt: the customer pushes back with the step's second
+    # push (written to follow the refusal), not the request she just heard refused replayed.
     assert ending is None and state.step == "favor_ask"
-    assert lines[2].startswith(("真的一点都不能通融吗？", "哎，你再想想嘛。"))
-    assert "打个招呼" in lines[2] and lines[2] != lines[1]
+    opener = next(o for o in ("真的一点都不能通融吗？", "哎，你再想想嘛。") if lines[2].startswith(o))
+    step = scenario.steps["favor_ask"]
+    assert lines[2][len(opener):] in {render(p, state.persona) for p in step.pushback}
+    assert not any(render(v, state.persona) in lines[2] for v in step.customer)
     state, lines, ending = play(scenario, 61, GIFT_RUN)
     assert ending.id == "resolved"
-    assert lines[3].startswith("……好吧，既然规定这么严，那就算了。")
+    accepts = [line["zh"] for line in library_reaction("accepts_firm_refusal")["lines"]["default"]]
+    assert any(lines[3].startswith(a) for a in accepts), lines[3]
     assert state.refusals == {"offers_gift": 2, "wants_connections": 2}
+
+
+def library_reaction(reaction_id: str) -> dict:
+    """One of the library's default reactions as written in scenarios/reactions.yml."""
+    return next(r for r in defaults()["reactions"] if r["id"] == reaction_id)
 
 
 def test_the_ending_returns_the_customers_final_line(library):
@@ -156,7 +167,8 @@ def test_the_ending_returns_the_customers_final_line(library):
     assert lines[-1].endswith("礼我拿回去，回头让他直接找你。")
     # The ending's own words are kept apart too: the report shows them as the last words.
     assert state.final_line.endswith("礼我拿回去，回头让他直接找你。") and lines[-1].endswith(state.final_line)
-    assert "……好吧，既然规定这么严，那就算了。" not in state.final_line
+    assert not any(line["zh"] in state.final_line
+                   for line in library_reaction("accepts_firm_refusal")["lines"]["default"])
 
 
 def test_an_ending_without_its_own_words_gets_the_library_parting_line(library):

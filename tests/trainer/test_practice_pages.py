@@ -165,8 +165,8 @@ def test_the_report_gives_one_total_pass_fail_the_last_words_and_the_turns_playe
     assert "及格线 70（合规复训）" in html and "未达及格线" in html
     summary = html[html.index('class="card summary"'):html.index('id="played"')]
     assert summary.count('class="total"') == 0                        # one total: the verdict's
-    # the ending's own words (the engine's final_line), which close the customer's whole last turn
-    assert text_of(html, "final-line") == attempt.state["final_line"]
+    # the customer's whole last turn, which the ending's own words (the engine's final_line) close
+    assert text_of(html, "final-line") == attempt.state["customer_line"]
     assert attempt.state["customer_line"].endswith(attempt.state["final_line"])
     played = text_of(html, "played")
     assert "客户要拆分交易以躲避报告或登记" in played and "你顺从了" in played

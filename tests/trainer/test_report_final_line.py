@@ -22,12 +22,12 @@ def test_the_report_shows_the_customers_final_line_and_the_debrief_of_what_happe
         post(client, auth, url + "/reply", {"reply": GOOD})
     attempt = Attempt.query.one()
     assert attempt.status == "finished"
-    # The last words are the ending's own (state.final_line); the whole last turn, reactions to
-    # the reply included, is customer_line and ends with them.
+    # The last words are the whole last turn (customer_line): the reaction to the last reply, then
+    # the ending's own words (state.final_line), which close it.
     final = attempt.state["final_line"]
     assert final and attempt.state["customer_line"].endswith(final)
     shown = htmllib.unescape(re.search(r'id="final-line">(.*?)</div>', page, re.S).group(1))
-    assert shown == final
+    assert shown == attempt.state["customer_line"]
     assert "客户最后说" in page or "The customer's last words" in page
     events = re.search(r'<ul class="debrief-events">(.*?)</ul>', page, re.S).group(1)
     turns = len(attempt.state["history"])

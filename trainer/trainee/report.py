@@ -50,13 +50,11 @@ def verdict(attempt: Attempt) -> Optional[dict]:
 
 
 def final_line(attempt: Attempt) -> str:
-    """What the customer said last: the ending's own words once the attempt has ended.
-
-    The engine keeps them apart (state.final_line); customer_line is the whole last turn, the
-    reactions to the reply included. An attempt stored before final_line existed shows that."""
+    """What the customer said last, once the attempt has ended: the whole last turn, so the
+    reaction to the trainee's last reply ("……行吧，规矩是规矩。") is shown before the ending's words."""
     if attempt.status != "finished":
         return ""
-    return attempt.state.get("final_line") or attempt.state.get("customer_line", "")
+    return attempt.state.get("customer_line") or attempt.state.get("final_line", "")
 
 
 def debrief(attempt: Attempt) -> dict:
