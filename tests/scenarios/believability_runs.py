@@ -8,13 +8,17 @@ reader to rate (issue 10's believability check; docs/believability-*.md).
 import sys
 from pathlib import Path
 
-import yaml
+# This checkout's packages, not an installed copy's: the script's own folder is first on the path.
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
 from grading import grade
 from scenarios import advance, load_library, start, step_context
 from scenarios.persona import render
 
 lib = load_library()
-T = Path("tests/scenarios/transcripts"); D = Path("tests/scenarios/drills")
+T = ROOT / "tests/scenarios/transcripts"; D = ROOT / "tests/scenarios/drills"
 
 def play(sc, seed, replies_for):
     """The customer's and the trainee's lines of one run, replies chosen by replies_for(state, turn)."""
