@@ -116,11 +116,8 @@ def advance(scenario: Scenario, state: State, report) -> Advance:
     (judging an ending on the whole run), and say the next line as one turn."""
     _check_state(scenario, state)
     step = scenario.steps[state.step]
-    # A fact told only `after` another waits for a later turn: a coached victim gives the cover
-    # story first and confesses only when asked again, never both in one breath.
     found = [f.id for f in scenario.facts
-             if f.id not in state.uncovered and _asks(f, report.reply)
-             and (f.after is None or f.after in state.uncovered)]
+             if f.id not in state.uncovered and _asks(f, report.reply)]
     uncovered = state.uncovered + found
     turn_signals = reactions.signals(scenario, state, report, state.uncovered)
     chosen = next(t for t in step.transitions

@@ -17,7 +17,6 @@ class HiddenFact:
     fact: str
     asked_by: tuple          # compiled regexes, matched on the simplified reply
     reveal: Optional[str]    # what the customer then says (a template)
-    after: Optional[str] = None   # told only once this fact came out on an earlier turn (a confession after its cover story)
 
 
 @dataclass(frozen=True)
@@ -116,8 +115,7 @@ def build(data: dict, path: str = "", defaults: dict | None = None) -> Scenario:
     `defaults` is the checked reactions.yml, merged under the scenario's own reactions."""
     persona = data["persona"]
     facts = tuple(
-        HiddenFact(f["id"], f["fact"], tuple(compile_safe(p) for p in f["asked_by"]), f.get("reveal"),
-                   f.get("after"))
+        HiddenFact(f["id"], f["fact"], tuple(compile_safe(p) for p in f["asked_by"]), f.get("reveal"))
         for f in persona.get("hidden_facts") or ())
     steps = {s["id"]: _step(s) for s in data["steps"]}
     endings = {e["id"]: Ending(e["id"], e["outcome"], dict(e["debrief"]), tuple(e.get("customer") or ()))

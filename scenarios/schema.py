@@ -85,7 +85,7 @@ FIELDS = {
     },
     "hidden_fact": {
         "id": (TEXT, True), "fact": (TEXT, True), "asked_by": (LIST, True),
-        "reveal": (TEXT, False), "after": (TEXT, False),
+        "reveal": (TEXT, False),
     },
     "product": {
         "name": (TEXT, True), "type": (TEXT, False), "risk": (TEXT, True),

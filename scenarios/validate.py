@@ -137,11 +137,6 @@ def _facts(c: Checker, persona: dict, allowed: set) -> None:
         for key in ("fact", "reveal"):
             if isinstance(fact.get(key), str):
                 c.template(path + (key,), fact[key], allowed)
-    ids = _fact_ids(persona.get("hidden_facts"))
-    for i, fact in enumerate(_list(persona.get("hidden_facts"))):
-        if isinstance(fact, dict) and "after" in fact and fact["after"] not in ids - {fact.get("id")}:
-            c.add(("persona", "hidden_facts", i, "after"),
-                  f"no other hidden fact with id {fact['after']!r} in persona.hidden_facts")
 
 
 def _product(c: Checker, top: dict, allowed: set) -> set:

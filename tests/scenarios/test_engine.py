@@ -207,16 +207,3 @@ def test_any_sequence_of_reports_ends_within_max_turns(library, sid):
             state, line, ending = advance(scenario, state, report)
             assert "{" not in line
         assert ending.id in scenario.endings and state.turn <= scenario.max_turns
-
-
-def test_a_coached_victim_gives_the_cover_story_first_and_confesses_only_when_asked_again(library):
-    from grading import grade
-    scenario = library["aml_elderly_safe_account"]
-    state, _ = start(scenario, 5)
-    both = "大爷您好，这钱是转给谁的？是不是有人打电话让您转的？"
-    state, line, _ = advance(scenario, state, grade(both, step_context(scenario, state)))
-    # Asked both at once, he tells the lie he was coached to tell, not the truth in the same breath.
-    assert state.uncovered == ["cover_story"] and "外甥" in line and "安全账户" not in line
-    again = "大爷，您别急，是谁让您转的？是不是有人打电话说您涉案？"
-    state, line, _ = advance(scenario, state, grade(again, step_context(scenario, state)))
-    assert state.uncovered == ["cover_story", "caller_story"] and "安全账户" in line
