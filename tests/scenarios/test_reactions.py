@@ -8,6 +8,8 @@ import pytest
 from grading import grade
 from grading.model import Finding
 from scenarios import State, advance, start, step_context
+from scenarios.persona import render
+from scenarios.reactions import defaults
 from scenarios.schema import REQUESTS
 from scenario_helpers import make_report
 
@@ -48,8 +50,12 @@ def test_an_apology_is_brushed_off_when_the_customer_is_furious(library):
 
 
 def test_jargon_draws_a_question(library):
-    _, (line,), _ = play(library["retiree_r4_product"], 5, ["您好，这个产品的久期比较长，最大回撤也大，不太适合您。"])
+    _, (line,), _ = play(library["nav_drop_followup"], 5, ["您好，您这款产品的久期比较长，最大回撤也大，最近净值有回落。"])
     assert "久期" in line.split("。")[0] and "说人话" in line
+    # A scenario's own jargon reaction speaks in its persona's voice: a retired teacher is
+    # puzzled by the word, but does not say "说人话".
+    _, (line,), _ = play(library["retiree_r4_product"], 5, ["您好，这个产品的久期比较长，最大回撤也大，不太适合您。"])
+    assert "久期" in line.split("。")[0] and "说人话" not in line
 
 
 def test_a_wrong_surname_is_corrected(library):
@@ -140,14 +146,23 @@ def test_agreement_where_the_scenario_goes_on_draws_the_proceed_line(tmp_path):
 def test_a_refusal_draws_push_back_and_a_second_refusal_is_needed(library):
     scenario = library["gift_festival"]
     state, lines, ending = play(scenario, 61, GIFT_RUN[:3])
-    # One refusal would have ended the attempt: the customer pushes back, asking again in other words.
+    # One refusal would have ended the attempt: the customer pushes back with the step's second
+    # push (written to follow the refusal), not the request she just heard refused replayed.
     assert ending is None and state.step == "favor_ask"
-    assert lines[2].startswith(("真的一点都不能通融吗？", "哎，你再想想嘛。"))
-    assert "打个招呼" in lines[2] and lines[2] != lines[1]
+    opener = next(o for o in ("真的一点都不能通融吗？", "哎，你再想想嘛。") if lines[2].startswith(o))
+    step = scenario.steps["favor_ask"]
+    assert lines[2][len(opener):] in {render(p, state.persona) for p in step.pushback}
+    assert not any(render(v, state.persona) in lines[2] for v in step.customer)
     state, lines, ending = play(scenario, 61, GIFT_RUN)
     assert ending.id == "resolved"
-    assert lines[3].startswith("……好吧，既然规定这么严，那就算了。")
+    accepts = [line["zh"] for line in library_reaction("accepts_firm_refusal")["lines"]["default"]]
+    assert any(lines[3].startswith(a) for a in accepts), lines[3]
     assert state.refusals == {"offers_gift": 2, "wants_connections": 2}
+
+
+def library_reaction(reaction_id: str) -> dict:
+    """One of the library's default reactions as written in scenarios/reactions.yml."""
+    return next(r for r in defaults()["reactions"] if r["id"] == reaction_id)
 
 
 def test_the_ending_returns_the_customers_final_line(library):
@@ -156,7 +171,8 @@ def test_the_ending_returns_the_customers_final_line(library):
     assert lines[-1].endswith("礼我拿回去，回头让他直接找你。")
     # The ending's own words are kept apart too: the report shows them as the last words.
     assert state.final_line.endswith("礼我拿回去，回头让他直接找你。") and lines[-1].endswith(state.final_line)
-    assert "……好吧，既然规定这么严，那就算了。" not in state.final_line
+    assert not any(line["zh"] in state.final_line
+                   for line in library_reaction("accepts_firm_refusal")["lines"]["default"])
 
 
 def test_an_ending_without_its_own_words_gets_the_library_parting_line(library):
@@ -234,8 +250,11 @@ def test_a_step_asking_for_options_already_offered_is_reworded(library):
     scenario = library["retiree_r4_product"]
     state, _ = start(scenario, 5)
     state = replace(state, step="risk_gap")
-    _, line, _ = advance(scenario, state, make_report(total=80, moves=["options"]))
+    _, line, _ = advance(scenario, state, make_report("可以看看大额存单和储蓄国债。", total=80, moves=["options"]))
     assert line == "你刚才说的那几样，哪个利息能多点？可别又是那种一年才几百块利息的。"
+    # "Suitable options" promised but none named: the customer asks for them, not "那几样".
+    _, line, _ = advance(scenario, state, make_report("我帮您找适合您的稳一些的选择。", total=80, moves=["options"]))
+    assert "那几样" not in line
     state = replace(start(scenario, 5)[0], step="insists")
     _, line, _ = advance(scenario, state, make_report(total=80, moves=["rule_reason"]))
     assert line in [s.replace("{amount}", str(state.persona["amount"])) for s in scenario.steps["alternatives"].customer]
