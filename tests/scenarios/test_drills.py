@@ -82,6 +82,10 @@ KNOWN = {
         "grader wrong: leak red line on '要求立即停止联系您母亲和单位' (stopping a leak, not making one)",
     "private_wm_cooling_off:alternative:2":
         "grader wrong: sees no option in the enumerated '一是大额存单…二是…留活期'",
+    "private_wm_cooling_off:refund_worry:1":
+        "grader wrong: compliance 45 for a compensation-promise warning on '原路全额退回' (a cooling-off refund is in "
+        "full by law), and no explain/next_step in '撤销不收手续费…到账后给您发消息'; it passed before only because "
+        "the low score fell into complaint_filed, which this test counts as handled",
 }
 
 

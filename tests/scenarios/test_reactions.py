@@ -50,8 +50,12 @@ def test_an_apology_is_brushed_off_when_the_customer_is_furious(library):
 
 
 def test_jargon_draws_a_question(library):
-    _, (line,), _ = play(library["retiree_r4_product"], 5, ["您好，这个产品的久期比较长，最大回撤也大，不太适合您。"])
+    _, (line,), _ = play(library["nav_drop_followup"], 5, ["您好，您这款产品的久期比较长，最大回撤也大，最近净值有回落。"])
     assert "久期" in line.split("。")[0] and "说人话" in line
+    # A scenario's own jargon reaction speaks in its persona's voice: a retired teacher is
+    # puzzled by the word, but does not say "说人话".
+    _, (line,), _ = play(library["retiree_r4_product"], 5, ["您好，这个产品的久期比较长，最大回撤也大，不太适合您。"])
+    assert "久期" in line.split("。")[0] and "说人话" not in line
 
 
 def test_a_wrong_surname_is_corrected(library):
@@ -246,8 +250,11 @@ def test_a_step_asking_for_options_already_offered_is_reworded(library):
     scenario = library["retiree_r4_product"]
     state, _ = start(scenario, 5)
     state = replace(state, step="risk_gap")
-    _, line, _ = advance(scenario, state, make_report(total=80, moves=["options"]))
+    _, line, _ = advance(scenario, state, make_report("可以看看大额存单和储蓄国债。", total=80, moves=["options"]))
     assert line == "你刚才说的那几样，哪个利息能多点？可别又是那种一年才几百块利息的。"
+    # "Suitable options" promised but none named: the customer asks for them, not "那几样".
+    _, line, _ = advance(scenario, state, make_report("我帮您找适合您的稳一些的选择。", total=80, moves=["options"]))
+    assert "那几样" not in line
     state = replace(start(scenario, 5)[0], step="insists")
     _, line, _ = advance(scenario, state, make_report(total=80, moves=["rule_reason"]))
     assert line in [s.replace("{amount}", str(state.persona["amount"])) for s in scenario.steps["alternatives"].customer]
