@@ -44,6 +44,8 @@ def _begin(scenario_id):
 
 # Drills that do not pass, and why (strict: each must keep failing until it is fixed).
 KNOWN = {
+    "account_opening_family_docs:loan_later:2":
+        "grader wrong: sees neither the reason ('是贷款审批用的') nor the next step ('您有贷款打算时提前联系我，我把清单发给您') in a numbered reply",
     "confidentiality_spouse_balance:legal_route:0":
         "the drill gives the lawful routes but does not repeat the refusal the step expects",
     "elderly_private_fund:recording_press:0":
