@@ -217,7 +217,7 @@ def _unless_given(c: Checker, path: tuple, u, allowed: set, facts: set) -> None:
                 c.add(path + ("move",), f"unknown move id {part!r}; see MOVES in scenarios/schema.py")
     if "said" in u:
         c.regex(path + ("said",))
-    if "asked" in u and u["asked"] not in facts:
+    if "asked" in u and (not isinstance(u["asked"], str) or u["asked"] not in facts):
         c.add(path + ("asked",), f"no hidden fact with id {u['asked']!r} in persona.hidden_facts")
     if isinstance(u.get("say"), list):
         c.texts(path + ("say",), allowed, min_items=1)
