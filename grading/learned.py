@@ -39,8 +39,7 @@ class LinearModel:
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
-        index = self.index
-        return [index[f] for f in features if f in index]
+        return [i for i in map(self.index.get, features) if i is not None]
 
     def _rowmap(self, space: "FeatureSpace") -> np.ndarray:
         """For each feature of a shared space, this model's row (-1 if it has none); cached."""
@@ -55,6 +54,8 @@ class LinearModel:
 
     def raw(self, features) -> np.ndarray:
         """The linear score of each class."""
+        if isinstance(features, Encoded) and self in features.space.columns:
+            return self.bias + features.sums(self)
         rows = self.rows(features)
         return self.bias + self.matrix[rows].sum(axis=0) if len(rows) else self.bias.copy()
 
@@ -82,10 +83,13 @@ class LinearModel:
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
             weights = self.matrix[rows[present], i]
+            pushing = weights > 0
+            present, weights = present[pushing], weights[pushing]
+            # A stable sort on -weight, as sorted() below: equal weights keep the features' order.
+            top = np.argsort(-weights, kind="stable")[:n]
             names = features.names
-            scored = [(names[j], float(w)) for j, w in zip(present.tolist(), weights.tolist()) if w > 0]
-        else:
-            scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
+            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
+        scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
         return sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:n]
 
 
@@ -97,6 +101,21 @@ class FeatureSpace:
         names = sorted({f for m in models for f in m.index})
         self.index = {f: i for i, f in enumerate(names)}
         self.unknown = len(names)      # the row every unknown feature maps to (no model has it)
+        # Every model's weights side by side on the space's rows (zeros where a model lacks a
+        # feature, and on the unknown row): one gather and one sum score a reply for all models.
+        # A sum over rows adds them in order, column by column, and adding 0.0 changes no float,
+        # so each model's scores are exactly those it would compute alone.
+        # (A one-class model stays out: numpy sums a single column pairwise, not in order.)
+        self.columns, start = {}, 0
+        for m in models:
+            if len(m.classes) >= 2:
+                self.columns[m] = slice(start, start + len(m.classes))
+                start += len(m.classes)
+        self.stack = np.zeros((len(names) + 1, start))
+        for m in self.columns:
+            rowmap = m._rowmap(self)
+            known = np.flatnonzero(rowmap >= 0)
+            self.stack[known, self.columns[m]] = m.matrix[rowmap[known]]
 
     def encode(self, features) -> "Encoded":
         """The features as ids in this space."""
@@ -110,6 +129,13 @@ class Encoded:
 
     def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
         self.space, self.ids, self.names = space, ids, names
+        self._sums = None
+
+    def sums(self, model: LinearModel) -> np.ndarray:
+        """The sum of the model's weights over these features (all the space's models at once)."""
+        if self._sums is None:
+            self._sums = self.space.stack[self.ids].sum(axis=0)
+        return self._sums[self.space.columns[model]]
 
 
 @lru_cache(maxsize=None)
