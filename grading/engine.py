@@ -13,7 +13,7 @@ from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
 from grading.normalize import normalize, pattern_to_simplified, to_simplified
-from grading.rules import Doc, PhraseRule
+from grading.rules import AnchorIndex, Doc, PhraseRule
 from grading.text import Reading
 from grading.wordseg import boundaries
 
@@ -27,6 +27,25 @@ FORMULA_MOVES = {"honorific", "title", "named_address", "please", "thanks", "apo
 def _rules():
     rules = load_packs()
     return rules, {r.id: r for r in rules}, {r.move: r for r in rules if getattr(r, "move", None)}
+
+
+@lru_cache(maxsize=1)
+def _anchor_index() -> AnchorIndex:
+    return AnchorIndex(_rules()[0])
+
+
+@lru_cache(maxsize=512)
+def _applicable(kind: str, customer_risk, product_risk, customer_age) -> tuple:
+    """(rule, mask) for the rules that apply in a situation (what Rule.applies reads of a
+    context), in pack order; mask: the AnchorIndex bits of its patterns (None: always run it)."""
+    _anchor_index()    # gives the rules' patterns their bits
+    ctx = Context(kind=kind, customer_risk=customer_risk, product_risk=product_risk, customer_age=customer_age)
+    return tuple((rule, _mask(rule)) for rule in _rules()[0] if rule.applies(ctx))
+
+
+def _mask(rule):
+    parts = getattr(rule, "_parts", None)
+    return parts.mask if getattr(parts, "bits", None) else None
 
 
 @lru_cache(maxsize=256)
@@ -84,14 +103,14 @@ def _requirements(ctx: Context, profile: dict, text: str):
 
 def read(reply: str, ctx: Context) -> tuple:
     """The reply normalized and read, and the rules' findings on it (no model, no scores)."""
-    rules, _, _ = _rules()
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
+    chars = frozenset(norm.text)
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
-              chars=frozenset(norm.text), bounds=boundaries(norm.text))
-    findings = []
-    for rule in rules:
-        if rule.applies(ctx):
+              chars=chars, bounds=boundaries(norm.text), anchors=_anchor_index().present(norm.text))
+    findings, active = [], doc.anchors
+    for rule, mask in _applicable(ctx.kind, ctx.customer_risk, ctx.product_risk, ctx.customer_age):
+        if mask is None or mask & active:    # a rule none of whose patterns could match finds nothing
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
         findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension,
