@@ -63,7 +63,8 @@ class LinearModel:
         """Class -> probability (sigmoid, softmax) or value (regression)."""
         raw = self.raw(features)
         if self.link == "sigmoid":
-            vals = 1 / (1 + np.exp(-np.clip(raw, -30, 30)))
+            # np.clip's values, without its slow Python-level wrapper
+            vals = 1 / (1 + np.exp(-np.minimum(np.maximum(raw, -30), 30)))
         elif self.link == "softmax":
             exps = np.exp(raw - raw.max())
             vals = exps / exps.sum()
@@ -79,6 +80,15 @@ class LinearModel:
     def cues(self, features, cls: str, n: int = 5) -> list:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
+        if isinstance(features, Encoded) and self in features.space.columns:
+            # The stacked block holds this model's weight of every feature (0.0 where it has
+            # none, so a weight > 0 is exactly a known feature pushing towards the class).
+            column = features.block()[:, features.space.columns[self].start + i]
+            present = np.flatnonzero(column > 0)
+            weights = column[present]
+            top = np.argsort(-weights, kind="stable")[:n]
+            names = features.names
+            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
@@ -129,12 +139,18 @@ class Encoded:
 
     def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
         self.space, self.ids, self.names = space, ids, names
-        self._sums = None
+        self._block = self._sums = None
+
+    def block(self) -> np.ndarray:
+        """The stacked weights of these features, one row per feature, in their order."""
+        if self._block is None:
+            self._block = self.space.stack[self.ids]
+        return self._block
 
     def sums(self, model: LinearModel) -> np.ndarray:
         """The sum of the model's weights over these features (all the space's models at once)."""
         if self._sums is None:
-            self._sums = self.space.stack[self.ids].sum(axis=0)
+            self._sums = self.block().sum(axis=0)
         return self._sums[self.space.columns[model]]
 
 
