@@ -124,7 +124,11 @@ def _minimal(strings) -> frozenset | None:
     """The strings without those containing another (finding the shorter one is enough)."""
     if not strings or "" in strings:
         return None
-    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+    kept = []
+    for s in sorted(strings, key=len):   # a string holding another holds a shorter one kept
+        if not any(t in s for t in kept):
+            kept.append(s)
+    return frozenset(kept)
 
 
 def _rarity(strings) -> float:

@@ -59,6 +59,21 @@ def _forbidden_rule(pattern: str, message: str, category, dimension: str, messag
                              message_en=message_en or step_message_en(category))
 
 
+def warm() -> None:
+    """Load everything grading reads (rule packs, kinds, models, dictionaries) now, not at the
+    first grade: a process that forks graders after this hands them all of it ready."""
+    from grading.conversation import catalogue
+    from grading.learned import pair_space
+    _rules()
+    _anchor_index()
+    load_kinds()
+    catalogue()
+    for name in ("request", "stance", "redline", "levels", "gaming", "combiner"):
+        model(name)
+    pair_space()
+    boundaries("您好")
+
+
 def step_message_en(category) -> str:
     """English for a scenario step's forbidden item written only in Chinese: what its category means."""
     if category in verdicts.CATEGORY_MESSAGES_EN:
