@@ -255,8 +255,10 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
     if detectors.is_echo(text, customer):
         flags.append("echo")
     content_moves = {f.move for f in findings if f.level == "good"} - FORMULA_MOVES
-    substantive = (any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 10
-                   or (content_moves and detectors.content_chars(text) >= 4))
+    substantive = any(f.level == "red_line" for f in findings)
+    if not substantive:
+        content = detectors.content_chars(text)    # counted once: the filler pattern is long
+        substantive = content >= 10 or (content_moves and content >= 4)
     if not substantive or detectors.is_word_salad(text):
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):
