@@ -40,6 +40,12 @@ def pair_features(reply: str, kind: str, request: str) -> list:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _pairs(text: str) -> frozenset:
+    """The text's two-character runs (cached: many replies answer the same customer line)."""
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
 _SEP = re.compile(r"[\s，。！？、；,.!?;~～]+")
 
 
@@ -50,7 +56,6 @@ def shape_features(reply: str, customer: str) -> list:
     n = len(pieces)
     mean = sum(map(len, pieces)) / n if n else 0
     grams = {reply[i:i + 2] for i in range(len(reply) - 1)}
-    theirs = {customer[i:i + 2] for i in range(len(customer) - 1)}
-    echo = len(grams & theirs) / len(grams) if grams else 0
+    echo = len(grams & _pairs(customer)) / len(grams) if grams else 0
     return [f"s:pieces{min(n, 12) // 3}", f"s:mean{min(int(mean), 15) // 3}",
             f"s:echo{int(echo * 5)}", f"s:len{min(len(reply), 200) // 40}"]

@@ -39,7 +39,8 @@ class LinearModel:
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
-        return [i for i in map(self.index.get, features) if i is not None]
+        rows = np.fromiter(map(self.index.get, features, repeat(-1)), dtype=np.int64, count=len(features))
+        return rows[rows >= 0]
 
     def _rowmap(self, space: "FeatureSpace") -> np.ndarray:
         """For each feature of a shared space, this model's row (-1 if it has none); cached."""
@@ -128,6 +129,18 @@ class FeatureSpace:
             rows = np.fromiter(map(self.index.__getitem__, m.index), dtype=np.int64, count=len(m.index))
             self.stack[rows, columns] = m.matrix
 
+    def crossed(self, request: str) -> dict:
+        """For one request type, a reply feature f -> the id of "r:<request>|f" (cached)."""
+        tables = getattr(self, "_crossed", None)
+        if tables is None:    # built whole before it is shared: a second thread sees all or none
+            tables = {}
+            for name, i in self.index.items():
+                if name.startswith("r:") and "|" in name:
+                    req, feature = name[2:].split("|", 1)
+                    tables.setdefault(req, {})[feature] = i
+            self._crossed = tables
+        return tables.get(request, {})
+
     def encode(self, features) -> "Encoded":
         """The features as ids in this space."""
         n = len(features)
@@ -166,6 +179,41 @@ def encode_pair(features):
     """A reply's features encoded for the reply models (unchanged when there are none)."""
     space = pair_space()
     return space.encode(features) if space is not None else features
+
+
+def encode_reply(text: str, kind: str, request: str):
+    """encode_pair(pair_features(text, kind, request)), the same ids in the same order, without
+    writing out the request × word features: each word's crossed id is looked up directly (their
+    names are written only when a cue is read)."""
+    from grading.features import pair_features, text_features
+    space = pair_space()
+    if space is None:
+        return pair_features(text, kind, request)
+    own = text_features(text)
+    head = list(own) + ["k:" + kind, "r:" + request]
+    words = [f for f in own if f[0] in "wb"] if request != "legitimate" else []
+    index, unknown = space.index, space.unknown
+    ids = np.fromiter(map(index.get, head, repeat(unknown)), dtype=np.int64, count=len(head))
+    if words:
+        crossed = np.fromiter(map(space.crossed(request).get, words, repeat(unknown)),
+                              dtype=np.int64, count=len(words))
+        ids = np.concatenate((ids, crossed))
+    return Encoded(space, ids, _PairNames(head, request, words))
+
+
+class _PairNames:
+    """The names of a reply's encoded features: its own, then "r:<request>|<word>" made on demand."""
+
+    def __init__(self, head: list, request: str, words: list):
+        self.head, self.request, self.words = head, request, words
+
+    def __len__(self):
+        return len(self.head) + len(self.words)
+
+    def __getitem__(self, j: int) -> str:
+        if j < len(self.head):
+            return self.head[j]
+        return f"r:{self.request}|{self.words[j - len(self.head)]}"
 
 
 @lru_cache(maxsize=None)

@@ -13,8 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from grading.conversation import RequestReading, StanceReading
-from grading.features import pair_features
-from grading.learned import encode_pair, model
+from grading.learned import encode_reply, model
 from grading.model import Finding
 
 # The model's own word for a category when no request explains it (a spontaneous violation).
@@ -53,7 +52,7 @@ DOWNGRADED_EN = (" (read in context this looks like a refusal, a correction or a
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
     """(the pair's features, the red-line model's probability per category, its thresholds)."""
-    feats = encode_pair(pair_features(text, kind, request.type.id))
+    feats = encode_reply(text, kind, request.type.id)
     m = model("redline")
     if m is None:
         return feats, {}, {}
