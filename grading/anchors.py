@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import re._parser as sre_parse  # the stdlib's own regex parser, so anchors follow its grammar
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, BRANCH, IN, LITERAL, MAX_REPEAT,
-                           MIN_REPEAT, SUBPATTERN)
+                           MIN_REPEAT, RANGE, SUBPATTERN)
 
 
 # Characters in nearly every reply make poor anchors; prefer any other mandatory element.
@@ -51,5 +51,153 @@ def _sequence(seq):
 
 def anchor_chars(pattern: str):
     """The characters one of which every match of `pattern` must contain (None: no such set)."""
-    chars = _sequence(sre_parse.parse(pattern))
+    return _anchor_of(sre_parse.parse(pattern))
+
+
+def _anchor_of(parsed):
+    chars = _sequence(parsed)
     return frozenset(chars) if chars else None
+
+
+def prechecks(pattern: str) -> tuple:
+    """(anchor_chars, required_strings) of a pattern, parsed once."""
+    parsed = sre_parse.parse(pattern)
+    return _anchor_of(parsed), _strings_of(parsed)
+
+
+# Strings one of which every match must contain: longer and rarer than one anchor character, so
+# most replies skip a pattern at a few substring tests instead of running it. Only what a match
+# provably contains is taken: runs of consecutive consuming items of one sequence whose text is
+# one of a few known strings; anything else (a class, a lookaround, an open repeat) ends a run.
+_MAX_STRINGS = 24
+_AT_ITEMS = (AT, ASSERT, ASSERT_NOT)
+
+
+def _finite(op, av):
+    """The strings an item can match, when they are few and known (None otherwise)."""
+    if op is LITERAL:
+        return {chr(av)}
+    if op is IN:
+        chars = set()
+        for o, v in av:
+            if o is LITERAL:
+                chars.add(chr(v))
+            elif o is RANGE and v[1] - v[0] < _MAX_STRINGS:
+                chars.update(map(chr, range(v[0], v[1] + 1)))
+            else:
+                return None    # a negated class, a category (\d, \w): not a few known strings
+        return chars if len(chars) <= _MAX_STRINGS else None
+    if op is BRANCH:
+        out = set()
+        for seq in av[1]:
+            s = _finite_seq(seq)
+            if s is None:
+                return None
+            out |= s
+        return out if len(out) <= _MAX_STRINGS else None
+    if op is SUBPATTERN:
+        if av[1] & re.IGNORECASE:
+            return None
+        return _finite_seq(av[-1])
+    if op in (MAX_REPEAT, MIN_REPEAT):
+        lo, hi, sub = av
+        if lo == 0 and hi == 1:
+            s = _finite_seq(sub)
+            return None if s is None else s | {""}
+        return None
+    return None
+
+
+def _finite_seq(seq):
+    out = {""}
+    for op, av in seq:
+        s = _finite(op, av)
+        if s is None:
+            return None
+        out = {a + b for a in out for b in s}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
+def _minimal(strings) -> frozenset | None:
+    """The strings without those containing another (finding the shorter one is enough)."""
+    if not strings or "" in strings:
+        return None
+    kept = []
+    for s in sorted(strings, key=len):   # a string holding another holds a shorter one kept
+        if not any(t in s for t in kept):
+            kept.append(s)
+    return frozenset(kept)
+
+
+def _rarity(strings) -> float:
+    """A rough chance that a reply holds one of the strings (lower is better)."""
+    return sum(0.5 if len(s) == 1 and s in _COMMON else 0.2 if len(s) == 1 else 0.03 if len(s) == 2
+               else 0.005 for s in strings)
+
+
+def _required(seq):
+    """Candidate string sets of a sequence, each one of which every match contains."""
+    candidates, run = [], {""}
+
+    def close():
+        nonlocal run
+        s = _minimal(run)
+        if s:
+            candidates.append(s)
+        run = {""}
+
+    for op, av in seq:
+        if op in _AT_ITEMS:
+            close()
+            continue
+        s = _finite(op, av)
+        if s is not None:
+            grown = {a + b for a in run for b in s}
+            if len(grown) <= _MAX_STRINGS:
+                run = grown
+                continue
+            close()
+            run = s if len(s) <= _MAX_STRINGS else {""}
+            continue
+        close()
+        inner = _required_item(op, av)
+        if inner:
+            candidates.append(inner)
+    close()
+    return candidates
+
+
+def _required_item(op, av):
+    """The best required set of one item that is not a known string."""
+    if op is BRANCH:
+        sets = [_best(_required(seq)) for seq in av[1]]
+        if any(s is None for s in sets):
+            return None
+        return _minimal(set().union(*sets))
+    if op is SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _best(_required(av[-1]))
+    if op in (MAX_REPEAT, MIN_REPEAT):
+        lo, _, sub = av
+        return _best(_required(sub)) if lo >= 1 else None
+    return None
+
+
+def _best(candidates):
+    return min(candidates, key=_rarity, default=None)
+
+
+def required_strings(pattern: str):
+    """Strings one of which every match of `pattern` contains, when some are longer than a
+    character (None: no better pre-check than anchor_chars)."""
+    return _strings_of(sre_parse.parse(pattern))
+
+
+def _strings_of(parsed):
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best = _best(_required(parsed))
+    if best is None or all(len(s) == 1 for s in best):
+        return None
+    return tuple(sorted(best, key=lambda s: (len(s), s)))

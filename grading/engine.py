@@ -13,7 +13,7 @@ from grading.feedback import feedback
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
 from grading.normalize import normalize, pattern_to_simplified, to_simplified
-from grading.rules import Doc, PhraseRule
+from grading.rules import AnchorIndex, Doc, PhraseRule
 from grading.text import Reading
 from grading.wordseg import boundaries
 
@@ -29,6 +29,25 @@ def _rules():
     return rules, {r.id: r for r in rules}, {r.move: r for r in rules if getattr(r, "move", None)}
 
 
+@lru_cache(maxsize=1)
+def _anchor_index() -> AnchorIndex:
+    return AnchorIndex(_rules()[0])
+
+
+@lru_cache(maxsize=512)
+def _applicable(kind: str, customer_risk, product_risk, customer_age) -> tuple:
+    """(rule, mask) for the rules that apply in a situation (what Rule.applies reads of a
+    context), in pack order; mask: the AnchorIndex bits of its patterns (None: always run it)."""
+    _anchor_index()    # gives the rules' patterns their bits
+    ctx = Context(kind=kind, customer_risk=customer_risk, product_risk=product_risk, customer_age=customer_age)
+    return tuple((rule, _mask(rule)) for rule in _rules()[0] if rule.applies(ctx))
+
+
+def _mask(rule):
+    parts = getattr(rule, "_parts", None)
+    return parts.mask if getattr(parts, "bits", None) else None
+
+
 @lru_cache(maxsize=256)
 def _forbidden_rule(pattern: str, message: str, category, dimension: str, message_en: str = "") -> PhraseRule:
     # A scenario author's or caller's regex: run with bounded work (UnsafePattern if it cannot be)
@@ -38,6 +57,21 @@ def _forbidden_rule(pattern: str, message: str, category, dimension: str, messag
                              category=category, penalty=25, cap=45 if not category else None,
                              patterns=(pattern_to_simplified(pattern),),
                              message_en=message_en or step_message_en(category))
+
+
+def warm() -> None:
+    """Load everything grading reads (rule packs, kinds, models, dictionaries) now, not at the
+    first grade: a process that forks graders after this hands them all of it ready."""
+    from grading.conversation import catalogue
+    from grading.learned import pair_space
+    _rules()
+    _anchor_index()
+    load_kinds()
+    catalogue()
+    for name in ("request", "stance", "redline", "levels", "gaming", "combiner"):
+        model(name)
+    pair_space()
+    boundaries("您好")
 
 
 def step_message_en(category) -> str:
@@ -84,14 +118,14 @@ def _requirements(ctx: Context, profile: dict, text: str):
 
 def read(reply: str, ctx: Context) -> tuple:
     """The reply normalized and read, and the rules' findings on it (no model, no scores)."""
-    rules, _, _ = _rules()
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
+    chars = frozenset(norm.text)
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
-              chars=frozenset(norm.text), bounds=boundaries(norm.text))
-    findings = []
-    for rule in rules:
-        if rule.applies(ctx):
+              chars=chars, bounds=boundaries(norm.text), anchors=_anchor_index().present(norm.text))
+    findings, active = [], doc.anchors
+    for rule, mask in _applicable(ctx.kind, ctx.customer_risk, ctx.product_risk, ctx.customer_age):
+        if mask is None or mask & active:    # a rule none of whose patterns could match finds nothing
             findings.extend(rule.find(doc))
     for item in ctx.forbidden:
         findings.extend(_forbidden_rule(item.pattern, item.message, item.category, item.dimension,
@@ -221,8 +255,10 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
     if detectors.is_echo(text, customer):
         flags.append("echo")
     content_moves = {f.move for f in findings if f.level == "good"} - FORMULA_MOVES
-    substantive = (any(f.level == "red_line" for f in findings) or detectors.content_chars(text) >= 10
-                   or (content_moves and detectors.content_chars(text) >= 4))
+    substantive = any(f.level == "red_line" for f in findings)
+    if not substantive:
+        content = detectors.content_chars(text)    # counted once: the filler pattern is long
+        substantive = content >= 10 or (content_moves and content >= 4)
     if not substantive or detectors.is_word_salad(text):
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +23,7 @@ class LinearModel:
         self.name, self.link, self.classes, self.meta = name, link, tuple(classes), meta
         self.bias = np.asarray(bias, dtype=np.float64)
         self.index = {f: i for i, f in enumerate(weights)}       # feature -> row
-        self.matrix = (np.asarray(list(weights.values()), dtype=np.float64)
-                       if weights else np.zeros((0, len(self.classes))))
+        self.matrix = _matrix(weights, len(self.classes))
         self._rowmaps = {}                                        # FeatureSpace -> rows
 
     @classmethod
@@ -39,8 +38,8 @@ class LinearModel:
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
-        index = self.index
-        return [index[f] for f in features if f in index]
+        rows = np.fromiter(map(self.index.get, features, repeat(-1)), dtype=np.int64, count=len(features))
+        return rows[rows >= 0]
 
     def _rowmap(self, space: "FeatureSpace") -> np.ndarray:
         """For each feature of a shared space, this model's row (-1 if it has none); cached."""
@@ -55,6 +54,8 @@ class LinearModel:
 
     def raw(self, features) -> np.ndarray:
         """The linear score of each class."""
+        if isinstance(features, Encoded) and self in features.space.columns:
+            return self.bias + features.sums(self)
         rows = self.rows(features)
         return self.bias + self.matrix[rows].sum(axis=0) if len(rows) else self.bias.copy()
 
@@ -62,7 +63,8 @@ class LinearModel:
         """Class -> probability (sigmoid, softmax) or value (regression)."""
         raw = self.raw(features)
         if self.link == "sigmoid":
-            vals = 1 / (1 + np.exp(-np.clip(raw, -30, 30)))
+            # np.clip's values, without its slow Python-level wrapper
+            vals = 1 / (1 + np.exp(-np.minimum(np.maximum(raw, -30), 30)))
         elif self.link == "softmax":
             exps = np.exp(raw - raw.max())
             vals = exps / exps.sum()
@@ -78,15 +80,39 @@ class LinearModel:
     def cues(self, features, cls: str, n: int = 5) -> list:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
+        if isinstance(features, Encoded) and self in features.space.columns:
+            # The stacked block holds this model's weight of every feature (0.0 where it has
+            # none, so a weight > 0 is exactly a known feature pushing towards the class).
+            column = features.block()[:, features.space.columns[self].start + i]
+            present = np.flatnonzero(column > 0)
+            weights = column[present]
+            top = np.argsort(-weights, kind="stable")[:n]
+            names = features.names
+            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
             weights = self.matrix[rows[present], i]
+            pushing = weights > 0
+            present, weights = present[pushing], weights[pushing]
+            # A stable sort on -weight, as sorted() below: equal weights keep the features' order.
+            top = np.argsort(-weights, kind="stable")[:n]
             names = features.names
-            scored = [(names[j], float(w)) for j, w in zip(present.tolist(), weights.tolist()) if w > 0]
-        else:
-            scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
+            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
+        scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
         return sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:n]
+
+
+def _matrix(weights: dict, width: int) -> np.ndarray:
+    """The weights as a (features × classes) array: read as one flat run of numbers when every
+    row has one weight per class (faster at each cold start than converting nested lists)."""
+    if not weights:
+        return np.zeros((0, width))
+    rows = weights.values()
+    if sum(map(len, rows)) != width * len(weights):
+        return np.asarray(list(rows), dtype=np.float64)
+    return np.fromiter(chain.from_iterable(rows), dtype=np.float64,
+                       count=width * len(weights)).reshape(len(weights), width)
 
 
 class FeatureSpace:
@@ -94,9 +120,37 @@ class FeatureSpace:
     once for all of them (the lookups, not the arithmetic, are what grading time is spent on)."""
 
     def __init__(self, models):
-        names = sorted({f for m in models for f in m.index})
-        self.index = {f: i for i, f in enumerate(names)}
+        # In the models' own order (ids are internal: no output depends on them, and sorting
+        # 77,000 names cost every cold start).
+        names = dict.fromkeys(f for m in models for f in m.index)
+        self.index = dict(zip(names, range(len(names))))
         self.unknown = len(names)      # the row every unknown feature maps to (no model has it)
+        # Every model's weights side by side on the space's rows (zeros where a model lacks a
+        # feature, and on the unknown row): one gather and one sum score a reply for all models.
+        # A sum over rows adds them in order, column by column, and adding 0.0 changes no float,
+        # so each model's scores are exactly those it would compute alone.
+        # (A one-class model stays out: numpy sums a single column pairwise, not in order.)
+        self.columns, start = {}, 0
+        for m in models:
+            if len(m.classes) >= 2:
+                self.columns[m] = slice(start, start + len(m.classes))
+                start += len(m.classes)
+        self.stack = np.zeros((len(names) + 1, start))
+        for m, columns in self.columns.items():
+            rows = np.fromiter(map(self.index.__getitem__, m.index), dtype=np.int64, count=len(m.index))
+            self.stack[rows, columns] = m.matrix
+
+    def crossed(self, request: str) -> dict:
+        """For one request type, a reply feature f -> the id of "r:<request>|f" (cached)."""
+        tables = getattr(self, "_crossed", None)
+        if tables is None:    # built whole before it is shared: a second thread sees all or none
+            tables = {}
+            for name, i in self.index.items():
+                if name.startswith("r:") and "|" in name:
+                    req, feature = name[2:].split("|", 1)
+                    tables.setdefault(req, {})[feature] = i
+            self._crossed = tables
+        return tables.get(request, {})
 
     def encode(self, features) -> "Encoded":
         """The features as ids in this space."""
@@ -110,6 +164,19 @@ class Encoded:
 
     def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
         self.space, self.ids, self.names = space, ids, names
+        self._block = self._sums = None
+
+    def block(self) -> np.ndarray:
+        """The stacked weights of these features, one row per feature, in their order."""
+        if self._block is None:
+            self._block = self.space.stack[self.ids]
+        return self._block
+
+    def sums(self, model: LinearModel) -> np.ndarray:
+        """The sum of the model's weights over these features (all the space's models at once)."""
+        if self._sums is None:
+            self._sums = self.block().sum(axis=0)
+        return self._sums[self.space.columns[model]]
 
 
 @lru_cache(maxsize=None)
@@ -123,6 +190,41 @@ def encode_pair(features):
     """A reply's features encoded for the reply models (unchanged when there are none)."""
     space = pair_space()
     return space.encode(features) if space is not None else features
+
+
+def encode_reply(text: str, kind: str, request: str):
+    """encode_pair(pair_features(text, kind, request)), the same ids in the same order, without
+    writing out the request × word features: each word's crossed id is looked up directly (their
+    names are written only when a cue is read)."""
+    from grading.features import pair_features, text_features
+    space = pair_space()
+    if space is None:
+        return pair_features(text, kind, request)
+    own = text_features(text)
+    head = list(own) + ["k:" + kind, "r:" + request]
+    words = [f for f in own if f[0] in "wb"] if request != "legitimate" else []
+    index, unknown = space.index, space.unknown
+    ids = np.fromiter(map(index.get, head, repeat(unknown)), dtype=np.int64, count=len(head))
+    if words:
+        crossed = np.fromiter(map(space.crossed(request).get, words, repeat(unknown)),
+                              dtype=np.int64, count=len(words))
+        ids = np.concatenate((ids, crossed))
+    return Encoded(space, ids, _PairNames(head, request, words))
+
+
+class _PairNames:
+    """The names of a reply's encoded features: its own, then "r:<request>|<word>" made on demand."""
+
+    def __init__(self, head: list, request: str, words: list):
+        self.head, self.request, self.words = head, request, words
+
+    def __len__(self):
+        return len(self.head) + len(self.words)
+
+    def __getitem__(self, j: int) -> str:
+        if j < len(self.head):
+            return self.head[j]
+        return f"r:{self.request}|{self.words[j - len(self.head)]}"
 
 
 @lru_cache(maxsize=None)

@@ -51,12 +51,26 @@ def _key_lines(text: str) -> dict:
     return {k.value: k.start_mark.line + 1 for k, _ in node.value}
 
 
-def _check_patterns(value, key, problems, where):
+class _KeyLines:
+    """Line numbers of a document's top-level keys, found only when a problem must name one:
+    composing the YAML again in pure Python costs more than loading it, at every cold start."""
+
+    def __init__(self, text: str):
+        self.text, self._lines = text, None
+
+    def get(self, key, default=1):
+        """The line of `key` (default when it is not a top-level key)."""
+        if self._lines is None:
+            self._lines = _key_lines(self.text)
+        return self._lines.get(key, default)
+
+
+def _check_patterns(value, key, problems, path: str, line):
     for p in [value] if isinstance(value, str) else (value or []):
         try:
             re.compile(p)
         except (re.error, TypeError) as e:
-            problems.append((*where, key, f"bad pattern {p!r}: {e}"))
+            problems.append((path, line(key), key, f"bad pattern {p!r}: {e}"))
 
 
 def _validate(path: Path, data, lines: dict) -> list:
@@ -79,7 +93,7 @@ def _validate(path: Path, data, lines: dict) -> list:
         problems.append((str(path), line("terms"), "terms", "jargon terms must be a mapping term: plain words"))
     for key in PATTERN_KEYS:
         if key in data:
-            _check_patterns(data[key], key, problems, (str(path), line(key)))
+            _check_patterns(data[key], key, problems, str(path), line)
     if data.get("level") not in (None, *LEVELS):
         problems.append((str(path), line("level"), "level", f"level must be one of {LEVELS}"))
     if data.get("level") == "red_line" and data.get("category") not in RED_LINE_CATEGORIES:
@@ -109,7 +123,7 @@ def load_rule(path: Path):
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise RuleError([(str(path), (mark.line + 1) if mark else 1, "-", f"YAML syntax: {e}")]) from None
-    problems = _validate(path, data, _key_lines(text))
+    problems = _validate(path, data, _KeyLines(text))
     if problems:
         raise RuleError(problems)
     dimension = path.parent.name
@@ -145,7 +159,7 @@ def load_kinds(path: Path = KINDS_FILE) -> dict:
     """The kind profiles: expected moves, required disclosures and topic words per kind."""
     text = path.read_text(encoding="utf-8")
     data = yaml.load(text, Loader=SAFE_LOADER)
-    lines = _key_lines(text)
+    lines = _KeyLines(text)
     allowed = {"moves", "key_disclosures", "minor_disclosures", "topic", "order"}
     problems = []
     for kind in KINDS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from grading.anchors import anchor_chars
+from grading.anchors import anchor_chars, prechecks
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -20,6 +20,7 @@ class Doc:
     customer: str       # the customer's line, normalized
     chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
     bounds: frozenset = frozenset()  # word boundaries (grading.wordseg), so terms match whole words
+    anchors: int | None = None       # AnchorIndex.present(text): the indexed patterns that could match
 
 
 @dataclass
@@ -84,13 +85,19 @@ def _absent(anchor, doc) -> bool:
 
 class _Parts(tuple):
     """A rule's patterns, each with its anchor, and the union of all anchors (None if any part
-    has none): a reply lacking every one of them skips the whole rule at one set test."""
+    has none): a reply lacking every one of them skips the whole rule at one set test. An
+    AnchorIndex gives the parts their bits, and the rule its mask (the bits of all its parts)."""
     anchor = None
+    bits = None
+    mask = 0
+    strings = ()    # per part: strings one of which a match contains (None: none known)
 
 
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
-    parts = _Parts((re.compile(p), anchor_chars(p)) for p in patterns)
+    checks = [prechecks(p) for p in patterns]
+    parts = _Parts((re.compile(p), anchor) for p, (anchor, _) in zip(patterns, checks))
+    parts.strings = tuple(strings for _, strings in checks)
     anchors = [a for _, a in parts]
     if anchors and all(a is not None for a in anchors):
         parts.anchor = frozenset().union(*anchors)
@@ -112,17 +119,65 @@ def _not_negated_inside_word(m, doc) -> bool:
     return m.start() in doc.bounds or m.start() == 0 or doc.reading.text[m.start() - 1] not in "不没未别无非"
 
 
+class AnchorIndex:
+    """For the rule packs' patterns, one bit per pattern and, per key, the bits of the patterns it
+    keys: a pattern's key is the first two characters of each string one of which its matches
+    contain (anchors.required_strings), else each of its anchor characters. A reply's characters
+    and character pairs give, in a few set and integer operations, every pattern it could match;
+    the others are not run at all."""
+
+    def __init__(self, rules):
+        self.bits, self.always, n = {}, 0, 0
+        for rule in rules:
+            parts = getattr(rule, "_parts", None)
+            if not isinstance(parts, _Parts):
+                continue
+            bits = []
+            for (_, anchor), strings in zip(parts, parts.strings):
+                bit = 1 << n
+                n += 1
+                keys = {s[:2] for s in strings} if strings else anchor
+                if keys is None:
+                    self.always |= bit     # nothing a match must contain is known: always run
+                for key in keys or ():
+                    self.bits[key] = self.bits.get(key, 0) | bit
+                bits.append(bit)
+            parts.bits, parts.mask = tuple(bits), sum(bits)
+        self.keys = frozenset(self.bits)
+
+    def present(self, text: str) -> int:
+        """The bits of the patterns whose key is among the text's characters and character pairs."""
+        keys = set(text)
+        keys.update([text[i:i + 2] for i in range(len(text) - 1)])
+        mask, bits = self.always, self.bits
+        for key in keys & self.keys:
+            mask |= bits[key]
+        return mask
+
+
+def _candidates(parts, doc) -> list:
+    """The compiled patterns of a rule that could match this reply (an anchor character present)."""
+    bits, active = getattr(parts, "bits", None), doc.anchors
+    if bits is not None and active is not None:
+        if not parts.mask & active:
+            return []
+        return [rx for (rx, _), bit in zip(parts, bits) if bit & active]
+    anchor, chars = getattr(parts, "anchor", None), doc.chars
+    if anchor is not None and anchor.isdisjoint(chars):
+        return []
+    return [rx for rx, anchor in parts if anchor is None or not anchor.isdisjoint(chars)]
+
+
 def _matches(parts, doc, whole_words: bool = True) -> list:
     """Non-overlapping matches of any part, leftmost first, longest first at one position;
     forbidden phrases must sit on word boundaries, good moves must not be negated inside a word."""
-    anchor = getattr(parts, "anchor", None)
-    if anchor is not None and anchor.isdisjoint(doc.chars):
+    candidates = _candidates(parts, doc)
+    if not candidates:
         return []
     text = doc.reading.text
     keep = _on_words if whole_words else _not_negated_inside_word
-    chars, bounds = doc.chars, doc.bounds
-    found = [m for rx, anchor in parts if anchor is None or not anchor.isdisjoint(chars)
-             for m in rx.finditer(text) if not bounds or keep(m, doc)]
+    bounds = doc.bounds
+    found = [m for rx in candidates for m in rx.finditer(text) if not bounds or keep(m, doc)]
     found.sort(key=lambda m: (m.start(), -m.end()))
     return found
 

@@ -13,8 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from grading.conversation import RequestReading, StanceReading
-from grading.features import pair_features
-from grading.learned import encode_pair, model
+from grading.learned import encode_reply, model
 from grading.model import Finding
 
 # The model's own word for a category when no request explains it (a spontaneous violation).
@@ -53,7 +52,7 @@ DOWNGRADED_EN = (" (read in context this looks like a refusal, a correction or a
 
 def model_view(text: str, kind: str, request: RequestReading) -> tuple:
     """(the pair's features, the red-line model's probability per category, its thresholds)."""
-    feats = encode_pair(pair_features(text, kind, request.type.id))
+    feats = encode_reply(text, kind, request.type.id)
     m = model("redline")
     if m is None:
         return feats, {}, {}
@@ -93,13 +92,22 @@ def _stance_logits(stance: dict) -> tuple:
 
 
 def _values(cat, rule_fired, probs, request_category, stance_logits, moves, top=None) -> list:
-    p_c = _logit(probs.get(cat, 0.0))
-    p_any = _logit(probs.get("any", 0.0))
-    req = request_category == cat
-    rule = float(rule_fired)
     # When the request was misread, the likeliest category still carries the any-violation score.
     if top is None:
         top = max((c for c in probs if c != "any"), key=probs.get, default=None)
+    return _category_values(cat, rule_fired, _logit(probs.get(cat, 0.0)), _reply_values(probs, moves),
+                            request_category, stance_logits, moves, top)
+
+
+def _reply_values(probs, moves) -> tuple:
+    """The combiner's values that are the same for every category of one reply."""
+    return _logit(probs.get("any", 0.0)), float(any(m.startswith("refuse_") for m in moves))
+
+
+def _category_values(cat, rule_fired, p_c, reply_values, request_category, stance_logits, moves, top) -> list:
+    p_any, refuse_move = reply_values
+    req = request_category == cat
+    rule = float(rule_fired)
     top_any = (cat == top) * p_any
     refusing, complying = stance_logits
     holding = float(bool(HOLDING_MOVES.get(cat, set()) & moves))
@@ -108,7 +116,7 @@ def _values(cat, rule_fired, probs, request_category, stance_logits, moves, top=
     unasked = rule * (request_category is None)
     return [1.0, rule, p_c, p_any, float(req), req * p_any, rule * p_any, rule * p_c, req * p_c,
             rule, p_c, req * p_any, top_any, top_any, refusing, complying, rule * refusing,
-            holding, holding, float(any(m.startswith("refuse_") for m in moves)), unasked, unasked]
+            holding, holding, refuse_move, unasked, unasked]
 
 
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
@@ -125,8 +133,10 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
     stance_logits = _stance_logits(stance.probs)
     top = max(cats, key=probs.get, default=None)
-    verdict = {c: _score(comb, c, _values(c, c in rule_cats, probs, request.type.category,
-                                          stance_logits, moves, top)) for c in cats}
+    shared, asked = _reply_values(probs, moves), request.type.category
+    values = [_category_values(c, c in rule_cats, _logit(probs[c]), shared, asked, stance_logits, moves, top)
+              for c in cats]
+    verdict = dict(zip(cats, _scores(comb, tuple(cats), values)))
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
@@ -154,9 +164,21 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     return out
 
 
-def _score(comb, cat: str, values: list) -> float:
-    z = float(comb.bias[0]) + float(_weights(comb, cat) @ np.asarray(values))
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+def _scores(comb, cats: tuple, values: list) -> list:
+    """The combiner's probability for each category, its values a row of `values`. One np.vecdot
+    for all rows: it takes each row's dot product with the routine `w @ v` uses (checked bit for
+    bit against one `w @ v` per category), so every score is the same float."""
+    if not cats:
+        return []
+    dots = np.vecdot(_weight_rows(comb, cats), np.array(values)).tolist()
+    bias = float(comb.bias[0])
+    return [1 / (1 + math.exp(-max(-30.0, min(30.0, bias + z)))) for z in dots]
+
+
+@lru_cache(maxsize=64)
+def _weight_rows(comb, cats: tuple) -> np.ndarray:
+    """The combiner's weights of each category's features, one row per category."""
+    return np.array([_weights(comb, c) for c in cats])
 
 
 _WEIGHTS = {}
@@ -210,7 +232,10 @@ def _best_clause(doc, strongest: list) -> tuple:
         return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
     cues = [(_surface(f), w) for f, w in strongest]
     cues = [(s, w) for s, w in cues if s]
-    best = max(clauses, key=lambda c: (sum(w for s, w in cues if s in text[c.start:c.end]), c.end - c.start))
+    def weight(c):   # the clause's text cut once, not once per cue
+        piece = text[c.start:c.end]
+        return sum(w for s, w in cues if s in piece), c.end - c.start
+    best = max(clauses, key=weight)
     return best.start, best.end
 
 

@@ -9,6 +9,7 @@ package (nothing is downloaded or written at run time).
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import rjieba
@@ -44,11 +45,7 @@ def words(text: str) -> tuple:
 @lru_cache(maxsize=8192)
 def boundaries(text: str) -> frozenset:
     """Every offset where a word starts or ends (0 and len(text) included)."""
-    out, pos = {0}, 0
-    for w in words(text):
-        pos += len(w)
-        out.add(pos)
-    return frozenset(out)
+    return frozenset(accumulate(map(len, words(text)), initial=0))
 
 
 def whole_words(text: str, start: int, end: int) -> bool:

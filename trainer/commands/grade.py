@@ -110,6 +110,9 @@ def _graded(numbered: list, jobs: int, explain: bool):
         return map(lambda n: grade_line(n, explain), numbered)
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
+
+    from grading.engine import warm
+    warm()   # loaded once here: forked workers start with the rules and models in memory
     pool = ProcessPoolExecutor(max_workers=jobs)
     # map() keeps input order; chunks amortise the hand-over between processes.
     return _closing(pool, pool.map(partial(grade_line, explain=explain), numbered, chunksize=CHUNK))
