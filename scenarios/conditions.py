@@ -19,6 +19,7 @@ A `when` is either the word `default` or a mapping whose entries must ALL hold:
     small_talk: true                         chat about something else (weather, meals ...) with no substance
     jargon: true                             an unexplained term the customer has not used themselves
     seasoned: true                           the customer is an experienced investor (risk level C3-C5)
+    misstated: true                          the reply gets the customer's own bank or sum wrong (scenarios.misstated)
     ends: true                               (reactions only) the transition taken ends the attempt
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from scenarios.schema import (
 RULE_ID = re.compile(r"^[a-z]+\.[A-Za-z]+$")
 COUNT_KEYS = ("run_red_lines", "refusals")   # comparisons on counts, not 0-100 scores
 FLAG_KEYS = ("refused", "complied", "pushed_back", "repeats_question", "small_talk", "jargon",
-             "seasoned", "ends")
+             "seasoned", "misstated", "ends")
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
         "==": operator.eq, "!=": operator.ne}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import opencc
 
-from scenarios import conditions
+from scenarios import conditions, misstated
 from scenarios.fields import Checker, as_dict
 from scenarios.schema import MOOD_BAND_NAMES, OUTCOMES, PERSONA_PLACEHOLDERS, REACTION_PLACEHOLDERS
 from scenarios.yamlmap import Document, Problem
@@ -127,6 +127,8 @@ def signals(scenario, state, report, uncovered_before) -> dict:
     repeated = [f for f in scenario.facts if f.id in uncovered_before
                 and _asks_again(f, text, state.persona)]
     term = _new_jargon(scenario, state, report)
+    heard = _T2S.convert("".join([state.customer_line] + [h.get("customer", "") for h in state.history]))
+    wrong = misstated.find(scenario, state.persona, text, heard)
     totals = [h["total"] for h in state.history] + [report.total]
     reds = sum(len(h["red_lines"]) for h in state.history) + len(report.red_lines)
     return {"request": request, "improper": improper, "stance": stance, "refused": refused,
@@ -137,6 +139,7 @@ def signals(scenario, state, report, uncovered_before) -> dict:
             "small_talk": bool({"off_topic", "no_substance"} & set(report.flags))
             and bool(SMALL_TALK.search(text)),
             "jargon": bool(term), "jargon_term": term, "seasoned": _seasoned(state.persona),
+            "misstated": wrong is not None, "misstatement": wrong,
             "run_average": round(sum(totals) / len(totals)), "run_worst": min(totals),
             "run_red_lines": reds}
 
@@ -210,7 +213,9 @@ def line(reaction, state, report, turn: dict, band: str) -> dict:
     fact = turn["repeated"][0] if turn.get("repeated") else None
     values = {**state.persona, "surname": state.persona.get("surname") or state.persona["name"][:1],
               "jargon": turn.get("jargon_term") or "这个词",
-              "fact": render(fact.reveal or fact.fact, state.persona) if fact else ""}
+              "fact": render(fact.reveal or fact.fact, state.persona) if fact else "",
+              "said": turn["misstatement"].said if turn.get("misstatement") else "",
+              "actual": turn["misstatement"].actual if turn.get("misstatement") else ""}
     return {lang: render(text, values) for lang, text in as_dict(variants[pick]).items()}
 
 

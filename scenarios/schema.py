@@ -31,7 +31,7 @@ STATE_KEYS = ("mood", "trust")
 RUN_KEYS = ("run_average", "run_worst", "run_red_lines")
 # What the reply did to the customer's request, and how it spoke (derived from the Report).
 SIGNAL_KEYS = ("finding", "request", "stance", "refused", "complied", "refusals", "pushed_back",
-               "repeats_question", "small_talk", "jargon", "seasoned", "ends")
+               "repeats_question", "small_talk", "jargon", "seasoned", "misstated", "ends")
 CONDITION_KEYS = ("red_line",) + SCORE_KEYS + STATE_KEYS + RUN_KEYS + (
     "asked", "not_asked", "has_move", "missing_move", "flag",
 ) + SIGNAL_KEYS
@@ -44,7 +44,7 @@ STANCES = ("complies", "defers", "refuses", "counters", "ignores", "answers")
 # Reaction lines are chosen by the customer's mood band before the reply (or `default`).
 MOOD_BAND_NAMES = ("furious", "upset", "uneasy", "calm", "satisfied")
 # Extra placeholders a reaction line may use, filled from what the reply did.
-REACTION_PLACEHOLDERS = ("surname", "jargon", "fact")
+REACTION_PLACEHOLDERS = ("surname", "jargon", "fact", "said", "actual")
 # Flags the grader may put on a reply (Report.flags).
 FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic", "keyword_gaming")
 COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")

@@ -286,3 +286,24 @@ def test_the_engine_knows_every_request_type_the_grader_reads():
                                  "transfer_not_arrived"])
 def test_the_scenarios_that_reword_a_step_say_so(library, sid):
     assert any(step.unless_given for step in library[sid].steps.values())
+
+
+def test_the_customer_corrects_a_misstated_bank_before_going_on(library):
+    scenario = library["transfer_not_arrived"]
+    state, _ = start(scenario, 11)
+    persona = state.persona
+    wrong = "招商银行" if persona["payee_bank"] != "招商银行" else "工商银行"
+    reply = f"{persona['address']}，您好，您是{persona['days']}天前转给{wrong}的那笔钱没到账，对吧？我马上帮您查。"
+    state, line, _ = advance(scenario, state, grade(reply, step_context(scenario, state)))
+    assert line.startswith(("不对", "等一下")) and persona["payee_bank"] in line and wrong in line
+
+
+def test_a_sum_the_trainee_works_out_or_rounds_is_not_corrected(library):
+    scenario = library["aggressive_investor_proper_sale"]
+    state, _ = start(scenario, 11)
+    amount, down = state.persona["amount"], state.persona["down"]
+    # the remainder after the down payment, and a rough figure: neither is a slip
+    reply = (f"{state.persona['address']}，首付那部分单独放存款，剩下的{amount - down}万再考虑这款，"
+             f"总共大约{amount + 3}万也一样。业绩比较基准不代表实际收益，理财非存款，可能亏本金。")
+    _, line, _ = advance(scenario, state, grade(reply, step_context(scenario, state)))
+    assert not line.startswith(("不对", "等一下")), line
