@@ -32,7 +32,7 @@ def _good(transition, scenario) -> bool:
     if transition.when == "default" or "red_line" in transition.when:
         return False
     if transition.end:
-        return scenario.endings[transition.end].outcome not in ("failed", "red_line", "customer_left")
+        return scenario.endings[transition.end].outcome not in ("red_line_breach", "customer_left")
     return True
 
 
