@@ -12,7 +12,6 @@ Only the persona's generated values are checked, as the customer would hear them
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple, Optional
 
@@ -87,21 +86,23 @@ def _wrong_number(unit: str, values: list, reply: str, heard: str) -> Optional[M
     return None
 
 
-@lru_cache(maxsize=64)
-def _units_of(texts: tuple) -> dict:
-    units = {}
-    for text in texts:
-        for var, unit in re.findall(rf"\{{(\w+)\}}\s*([{UNITS}])", text):
-            units.setdefault(var, set()).add(unit)
-    return {var: tuple(sorted(u)) for var, u in units.items()}
+_UNITS_CACHE: dict = {}
 
 
 def _units(scenario) -> dict:
-    """var -> the units the scenario's customer lines and persona write right after it."""
-    persona = scenario.persona or {}
-    texts = [str(persona.get(k, "")) for k in ("finances", "background")]
-    for step in scenario.steps.values():
-        texts.extend(step.customer)
-    for fact in scenario.facts:
-        texts.extend(t for t in (fact.fact, fact.reveal) if t)
-    return _units_of(tuple(texts))
+    """var -> the units the scenario's customer lines and persona write right after it (worked
+    out once per scenario version, not on every turn)."""
+    key = (scenario.id, scenario.version)
+    if key not in _UNITS_CACHE:
+        persona = scenario.persona or {}
+        texts = [str(persona.get(k, "")) for k in ("finances", "background")]
+        for step in scenario.steps.values():
+            texts.extend(step.customer)
+        for fact in scenario.facts:
+            texts.extend(t for t in (fact.fact, fact.reveal) if t)
+        units = {}
+        for text in texts:
+            for var, unit in re.findall(rf"\{{(\w+)\}}\s*([{UNITS}])", text):
+                units.setdefault(var, set()).add(unit)
+        _UNITS_CACHE[key] = {var: tuple(sorted(u)) for var, u in units.items()}
+    return _UNITS_CACHE[key]

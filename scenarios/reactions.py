@@ -126,8 +126,8 @@ def signals(scenario, state, report, uncovered_before) -> dict:
     text = _T2S.convert(report.reply or "")
     repeated = [f for f in scenario.facts if f.id in uncovered_before
                 and _asks_again(f, text, state.persona)]
-    term = _new_jargon(scenario, state, report)
-    heard = _T2S.convert("".join([state.customer_line] + [h.get("customer", "") for h in state.history]))
+    heard = _heard(state)
+    term = _new_jargon(state, report, heard)
     wrong = misstated.find(scenario, state.persona, text, heard)
     totals = [h["total"] for h in state.history] + [report.total]
     reds = sum(len(h["red_lines"]) for h in state.history) + len(report.red_lines)
@@ -144,14 +144,18 @@ def signals(scenario, state, report, uncovered_before) -> dict:
             "run_red_lines": reds}
 
 
-def _new_jargon(scenario, state, report) -> str:
+def _heard(state) -> str:
+    """Everything the customer has said in this attempt so far, in simplified script."""
+    return _T2S.convert("".join([state.customer_line] + [h.get("customer", "") for h in state.history]))
+
+
+def _new_jargon(state, report, heard: str) -> str:
     """The first unexplained term of the reply the customer could not know: not one they said
     themselves earlier in the run or that their own story uses ("我想赎回" then "赎回是啥？" is absurd)."""
-    heard = _T2S.convert("".join([state.customer_line] + [h.get("customer", "") for h in state.history]
-                                 + [str(state.persona.get(k, "")) for k in ("finances", "background")]))
-    heard = heard.lower()
+    story = _T2S.convert("".join(str(state.persona.get(k, "")) for k in ("finances", "background")))
+    known = (heard + story).lower()
     for f in report.findings:
-        if f.rule == "etiquette.Jargon" and f.text and _T2S.convert(f.text).lower() not in heard:
+        if f.rule == "etiquette.Jargon" and f.text and _T2S.convert(f.text).lower() not in known:
             return f.text
     return ""
 
