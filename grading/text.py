@@ -14,15 +14,18 @@ _CONTRAST = re.compile(r"但是|但|不过|可是|然而|其实|只是|反正|�
 # Words with 不/没 that do not negate what follows.
 _NOT_NEGATORS = re.compile(r"不少|不错|不过|不好意思|差不多|不仅|不光|不只|不单|不止|不但|不断|不久|不用担心|不必担心|"
                            r"没关系|没问题|无论|不管|要不|不然|并非不|毫无疑问|很难不|难不|不得不|不免|难免")
-_NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不敢|不可能|不可以|不得|不要|不是|"
-                      r"没有|没法|无法|严禁|禁止|切勿|谈不上|哪有|哪里有|怎么可能|不存在|"
+# 停止/叫停 negate an act in progress ("要求立即停止联系您家人和单位" stops the contact, it is not one).
+_NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不敢|不可能|不可以|不得|不要|不是|不再|"
+                      r"没有|没法|无法|严禁|禁止|切勿|谈不上|哪有|哪里有|怎么可能|不存在|停止|叫停|"
                       r"不|没|无|非|未|别|勿")
 # A term refuted after it: "保本是不可能的", "稳赚不赔这种事不存在".
 _POST_NEGATION = re.compile(r"[^。！？]{0,12}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
                             r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|违规|违法|犯罪|"
                             r"不允许|不可以|不一定|未必|不代表|不是(承诺|保证)|不能|不行|属于(资料)?造假|骗贷|"
                             r"风险信号|骗局|陷阱|套路|不可信|不靠谱|(说法|讲法|宣传|承诺)?(是)?(不对|错的|错误的|不准确|"
-                            r"不属实|站不住|不真实|夸大)|不是真的|没那回事|哪有这种)")
+                            r"不属实|站不住|不真实|夸大)|不是真的|没那回事|哪有这种|"
+                            # what a false version would run into ("写成卖手机对不上，反而更难办")
+                            r"对不上|说不通|经不起(核实|核查|查)|反而(更)?(难办|麻烦|说不清))")
 # Proposals listed, then judged together later in the sentence ("先签字后补录、只录开头结尾，都属于双录造假"),
 # or a consequence that condemns the act ("我代签代点就等于让整段双录白录了"). No negator may stand
 # in the gap: "都是不违规的" judges nothing.
@@ -86,6 +89,10 @@ class Reading:
     def negated(self, start: int, end: int, window: int = 12, refusal_only: re.Pattern | None = None) -> bool:
         """Is the match at [start, end) negated (an odd number of negators before it in its
         clause, or a refutation right after it)?"""
+        # An A-not-A question asks, it does not claim: "会不会再跌" is not "不会再跌".
+        t = self.text
+        if 0 < start and start + 1 < len(t) and t[start] == "不" and t[start - 1] == t[start + 1]:
+            return True
         # A refusal to tell reaches across the list that follows it ("不能透露…包括他是否开户、有几张卡").
         scope = self.sentence_at(start) if refusal_only is not None else self.clause_at(start)
         before = self.text[max(scope.start, start - window):start]

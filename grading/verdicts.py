@@ -140,9 +140,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
-        if f.level == "red_line" and f.category in verdict and verdict[f.category] < theta \
-                and not f.rule.startswith("step."):
-            f = replace(f, level="warning", confidence=verdict[f.category],
+        if f.level == "red_line" and not f.rule.startswith("step.") and (
+                (f.category in verdict and verdict[f.category] < theta) or not _spoken_of(f.category, doc)):
+            f = replace(f, level="warning", confidence=verdict.get(f.category, f.confidence),
                         message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）",
                         message_en=f.message_en + DOWNGRADED_EN if f.message_en else "")
         out.append(f)
@@ -157,11 +157,34 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     floor = comb.meta.get("any_floor_alone", 0.0)
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         alone = cat != request.type.category
-        if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor):
+        if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor) \
+                and (not alone or _spoken_of(cat, doc)):
             out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,
                                 feats))
             have.add(cat)
     return out
+
+
+@lru_cache(maxsize=None)
+def _subjects() -> dict:
+    """Category -> compiled pattern of what the conversation must mention (grading/subjects.yml)."""
+    import re
+    from pathlib import Path
+    import yaml
+    data = yaml.safe_load((Path(__file__).parent / "subjects.yml").read_text(encoding="utf-8")) or {}
+    return {cat: (re.compile(item["subject"]), re.compile(item["only_when_about"]) if item.get("only_when_about") else None)
+            for cat, item in data.items()}
+
+
+def _spoken_of(cat: str, doc) -> bool:
+    """Does the reply or what the customer said mention the category's subject (if it has one)?"""
+    if cat not in _subjects():
+        return True
+    subject, about = _subjects()[cat]
+    said = (doc.reading.text, doc.customer, *(getattr(doc.context, "history", ()) or ()))
+    if about is not None and not any(about.search(t) for t in said):
+        return True
+    return any(subject.search(t) for t in said)
 
 
 def _scores(comb, cats: tuple, values: list) -> list:

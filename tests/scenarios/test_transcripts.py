@@ -17,42 +17,27 @@ FILES = sorted(TRANSCRIPTS.glob("*.yml"))
 # (scenario, run name). Each is a strict xfail: when the grader is fixed the run passes and this
 # entry must go. Do not "fix" these by rewording the reply to dodge the grader.
 GRADER_GETS_WRONG = {
-    ("complaint_card_fraud", "bad — hands over the counterparty's name and phone"):
-        "grader: adds a favoritism red line for 您自己去找他 (no connections or approval are involved; "
-        "the breach is the leak)",
-    ("complaint_wealth_loss", "bad — handles it well, then promises full compensation to stop the complaint"):
-        "grader: reads 我保证全额赔偿您的损失 as guarantee_approval (a loan-approval red line); an "
-        "unauthorised compensation promise is the scenario's overpromised ending, not a rubric red line",
     ("crisis_media_threat", "bad — calms him, then offers service for deleting the video"):
         "grader: reads 跟主任申请特事特办，给您插个队 as favoritism; no loan approval or connections — "
         "trading service for deleting the video is scored under compliance and ends in posted_online",
     ("dual_recording_rehearsal", "bad — says 好的 to recording only the start and end, then skims"):
-        "grader: flags 这个产品挺好的 as suitability for a C3 customer and an R3 product (matched), and "
+        "grader: its model reads 这个产品挺好的 as falsify, and "
         "misses that 好的 goes along with 只录开头结尾 (a faked recording: disclosure)",
     ("card_instalment_apr", "bad — cannot explain the rate and he leaves"):
         "grader: reads 年化13% (the instalment's real annual rate, the disclosure the step asks for) as a "
         "guarantee of return; the reply only fails on empathy and explanation",
-    ("card_password_handover", "bad — keeps the USB key \"to transfer it for him\""):
-        "grader: reads 您放心 as guarantee_approval (no loan is involved) and U盾先放我这儿 as accepting a "
-        "gift; keeping the client's key to operate his account is 代客操作 (disclosure) only",
     ("proxy_withdrawal_dementia", "bad — lets the password stand in for authority"):
         "grader: its model reads 有密码就行 as private_dealing; no product or private deal is involved — "
         "withdrawing for someone without authority is the step's disclosure (代客操作) red line",
     ("private_higher_return_product", "bad — says no to the sale, then passes on the boss's WeChat"):
         "grader: reads the request for the seller's WeChat as asking for a third party's information and "
         "adds leak; passing on the contact is private_dealing (飞单), no client's information is disclosed",
-    ("group_payroll_journalist", "bad — under the camera, promises the money today"):
-        "grader: reads 今天下班前一定到账 (a promised payroll time) as guarantee_approval, the loan-approval "
-        "red line; the breach is an outcome promised beyond authority, the scenario's guarantee trap",
     ("insurance_deposit_to_policy", "bad — takes the poster at its word and hands her the forms"):
         "grader: reads 您在这儿填一下投保单 as suitability, though the scenario sets no product risk or "
         "customer risk level; the rushed sale is the scenario's rushed_sale ending, not a rubric red line",
     ("proxy_withdrawal_dementia", "good — asks about her father, sets out the guardian route, pays the hospital, asks about the brother"):
         "grader: reads 您弟弟那边写个同意书拍照发过来就行 (the brother's own consent) as falsify; no false "
         "document or window-dressing is suggested",
-    ("account_opening_family_docs", "bad — declines at first, then keeps the photos on a personal phone"):
-        "grader: its gift model reads 那我拍到我手机里存着 (the customer's ID papers on a personal phone) as "
-        "accepting a gift; nothing is offered — the breach is the step's leak red line alone",
 }
 
 
