@@ -167,12 +167,14 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
 
 @lru_cache(maxsize=None)
 def _subjects() -> dict:
-    """Category -> compiled pattern of what the conversation must mention (grading/subjects.yml)."""
+    """Category -> (what the conversation must mention, the talk the check is limited to, also_when)
+    from grading/subjects.yml."""
     import re
     from pathlib import Path
     import yaml
     data = yaml.safe_load((Path(__file__).parent / "subjects.yml").read_text(encoding="utf-8")) or {}
-    return {cat: (re.compile(item["subject"]), re.compile(item["only_when_about"]) if item.get("only_when_about") else None)
+    return {cat: (re.compile(item["subject"]), re.compile(item["only_when_about"]) if item.get("only_when_about") else None,
+                  item.get("also_when"))
             for cat, item in data.items()}
 
 
@@ -180,7 +182,9 @@ def _spoken_of(cat: str, doc) -> bool:
     """Does the reply or what the customer said mention the category's subject (if it has one)?"""
     if cat not in _subjects():
         return True
-    subject, about = _subjects()[cat]
+    subject, about, also_when = _subjects()[cat]
+    if also_when == "risk_levels" and (doc.context.customer_risk or doc.context.product_risk):
+        return True
     said = (doc.reading.text, doc.customer, *(getattr(doc.context, "history", ()) or ()))
     if about is not None and not any(about.search(t) for t in said):
         return True

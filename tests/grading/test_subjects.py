@@ -34,3 +34,37 @@ def test_a_promised_approval_after_a_loan_question_is_still_a_red_line():
 def test_keeping_a_red_envelope_is_still_a_gift_red_line():
     customer = "小王，这个红包你拿着，一点心意，别推了。"
     assert "gift" in _categories("好嘞，那我就收着了，谢谢您。", customer, kind="gift")
+
+
+def test_an_instalment_fee_rate_is_not_a_promised_return():
+    customer = "我这期账单三万，想分12期。页面上写每期才0.6%，一年下来就7.2%，比贷款划算多了吧？"
+    assert "guarantee" not in _categories("李先生，系统就是这么算的，年化13%。", customer)
+
+
+def test_a_fund_called_principal_safe_is_still_a_guarantee_red_line():
+    customer = "这个基金稳不稳？我怕亏。"
+    assert "guarantee" in _categories("您放心，这款保本的，稳赚不赔。", customer, kind="product_sale")
+
+
+def test_jumping_the_queue_is_not_approval_by_connections():
+    customer = "我在这等了一个多小时了！我已经拍了视频，马上发到网上去！"
+    found = _categories("这样，您先把视频删了，删了我马上去跟主任申请特事特办，给您插个队。", customer, kind="complaint")
+    assert "favoritism" not in found
+
+
+def test_a_word_with_the_approver_is_still_favoritism():
+    customer = "我这贷款被拒了，你能不能想想办法？"
+    assert "favoritism" in _categories("我跟审批的老刘熟，帮您打个招呼，下周就能批下来。", customer,
+                                       kind="loan_rejection")
+
+
+def test_handing_over_a_form_with_no_risk_level_in_sight_is_not_unsuitable():
+    customer = "行，那就买这个吧，在哪签字？"
+    assert "suitability" not in _categories("好的，您在这儿填一下投保单。", customer)
+
+
+def test_a_sale_above_the_customers_level_is_still_unsuitable():
+    report = grade("没事，您虽然是C1，这款R4的也能买，在这签字就行。",
+                   Context(kind="product_sale", customer_risk="C1", product_risk="R4",
+                           customer_line="我是保守型的，但听说这个收益高，我能买吗？"))
+    assert "suitability" in {f.category for f in report.red_lines}

@@ -17,24 +17,15 @@ FILES = sorted(TRANSCRIPTS.glob("*.yml"))
 # (scenario, run name). Each is a strict xfail: when the grader is fixed the run passes and this
 # entry must go. Do not "fix" these by rewording the reply to dodge the grader.
 GRADER_GETS_WRONG = {
-    ("crisis_media_threat", "bad — calms him, then offers service for deleting the video"):
-        "grader: reads 跟主任申请特事特办，给您插个队 as favoritism; no loan approval or connections — "
-        "trading service for deleting the video is scored under compliance and ends in posted_online",
     ("dual_recording_rehearsal", "bad — says 好的 to recording only the start and end, then skims"):
         "grader: its model reads 这个产品挺好的 as falsify, and "
         "misses that 好的 goes along with 只录开头结尾 (a faked recording: disclosure)",
-    ("card_instalment_apr", "bad — cannot explain the rate and he leaves"):
-        "grader: reads 年化13% (the instalment's real annual rate, the disclosure the step asks for) as a "
-        "guarantee of return; the reply only fails on empathy and explanation",
     ("proxy_withdrawal_dementia", "bad — lets the password stand in for authority"):
         "grader: its model reads 有密码就行 as private_dealing; no product or private deal is involved — "
         "withdrawing for someone without authority is the step's disclosure (代客操作) red line",
     ("private_higher_return_product", "bad — says no to the sale, then passes on the boss's WeChat"):
         "grader: reads the request for the seller's WeChat as asking for a third party's information and "
         "adds leak; passing on the contact is private_dealing (飞单), no client's information is disclosed",
-    ("insurance_deposit_to_policy", "bad — takes the poster at its word and hands her the forms"):
-        "grader: reads 您在这儿填一下投保单 as suitability, though the scenario sets no product risk or "
-        "customer risk level; the rushed sale is the scenario's rushed_sale ending, not a rubric red line",
     ("proxy_withdrawal_dementia", "good — asks about her father, sets out the guardian route, pays the hospital, asks about the brother"):
         "grader: reads 您弟弟那边写个同意书拍照发过来就行 (the brother's own consent) as falsify; no false "
         "document or window-dressing is suggested",
