@@ -13,20 +13,29 @@ _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 _RUN = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
-@lru_cache(maxsize=8192)
 def text_features(text: str) -> tuple:
     """Features of one normalized text: w:word, b:word_word, c:1-3 character runs (no punctuation)."""
+    return text_features_split(text)[0]
+
+
+@lru_cache(maxsize=8192)
+def text_features_split(text: str) -> tuple:
+    """(text_features(text), how many of them are words and word pairs): those come first."""
     ws = [w for w in words(text) if _KEEP.search(w)]
     # Duplicates keep their first place: the same text gives the same features in the same order
     # (scores are summed in that order), without sorting hundreds of strings per reply. One list,
     # deduplicated once by dict.fromkeys, is several times cheaper than a dict updated per piece.
     feats = ["w:" + w for w in ws]
     feats += ["b:" + a + "_" + b for a, b in zip(ws, ws[1:])]
+    chars = []
     for run in _RUN.findall(text):
-        feats += ["c:" + ch for ch in run]
-        feats += ["c:" + run[i:i + 2] for i in range(len(run) - 1)]
-        feats += ["c:" + run[i:i + 3] for i in range(len(run) - 2)]
-    return tuple(dict.fromkeys(feats))
+        chars += ["c:" + ch for ch in run]
+        chars += ["c:" + run[i:i + 2] for i in range(len(run) - 1)]
+        chars += ["c:" + run[i:i + 3] for i in range(len(run) - 2)]
+    # No c: feature equals a w: or b: one, so deduplicating the two parts apart is the same as
+    # deduplicating their concatenation, and tells where the words end.
+    head = tuple(dict.fromkeys(feats))
+    return head + tuple(dict.fromkeys(chars)), len(head)
 
 
 def pair_features(reply: str, kind: str, request: str) -> list:
