@@ -97,8 +97,7 @@ class LinearModel:
             present = np.flatnonzero(column > 0)
             weights = column[present]
             top = np.argsort(-weights, kind="stable")[:n]
-            names = features.names
-            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
+            return list(zip(_names(features.names, present[top].tolist()), weights[top].tolist()))
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
@@ -250,6 +249,13 @@ def encode_reply(text: str, kind: str, request: str):
     return Encoded(space, ids, _PairNames(head, request, words))
 
 
+def _names(names, js: list) -> list:
+    """names[j] for each j (a reply's lazily written names picked in one call)."""
+    if isinstance(names, _PairNames):
+        return names.pick(js)
+    return [names[j] for j in js]
+
+
 class _PairNames:
     """The names of a reply's encoded features: its own, then "r:<request>|<word>" made on demand."""
 
@@ -258,6 +264,11 @@ class _PairNames:
 
     def __len__(self):
         return len(self.head) + len(self.words)
+
+    def pick(self, js: list) -> list:
+        """The names at positions js (one call, not one per name)."""
+        head, n = self.head, len(self.head)
+        return [head[j] if j < n else f"r:{self.request}|{self.words[j - n]}" for j in js]
 
     def __getitem__(self, j: int) -> str:
         if j < len(self.head):
