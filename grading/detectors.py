@@ -79,9 +79,11 @@ def is_echo(text: str, customer: str) -> bool:
     if not mine or not customer:
         return False
     theirs = _customer_grams(customer)
+    if len(mine & theirs) / len(mine) < 0.6:
+        return False        # most replies: no need to take the (long) filler pattern to them
     novel = mine - theirs - cjk_bigrams(_PERSON.sub("您", "，".join(_FILLER.findall(text))))
     novel = {b for b in novel if not (b[0] == "您" or b[1] == "您")}
-    return len(mine & theirs) / len(mine) >= 0.6 and len(novel) < 8
+    return len(novel) < 8
 
 
 @lru_cache(maxsize=1024)
