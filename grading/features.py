@@ -6,27 +6,41 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import add
 
 from grading.wordseg import words
 
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 _RUN = re.compile(r"[\w\u4e00-\u9fff]+")
+_W, _C = "w:".__add__, "c:".__add__
+
+
+def text_features(text: str) -> tuple:
+    """Features of one normalized text: w:word, b:word_word, c:1-3 character runs (no punctuation)."""
+    return text_features_split(text)[0]
 
 
 @lru_cache(maxsize=8192)
-def text_features(text: str) -> tuple:
-    """Features of one normalized text: w:word, b:word_word, c:1-3 character runs (no punctuation)."""
-    ws = [w for w in words(text) if _KEEP.search(w)]
+def text_features_split(text: str) -> tuple:
+    """(text_features(text), how many of them are words and word pairs): those come first."""
+    ws = list(filter(_KEEP.search, words(text)))
     # Duplicates keep their first place: the same text gives the same features in the same order
     # (scores are summed in that order), without sorting hundreds of strings per reply. One list,
     # deduplicated once by dict.fromkeys, is several times cheaper than a dict updated per piece.
-    feats = ["w:" + w for w in ws]
-    feats += ["b:" + a + "_" + b for a, b in zip(ws, ws[1:])]
+    feats = list(map(_W, ws))
+    feats += [f"b:{a}_{b}" for a, b in zip(ws, ws[1:])]
+    chars = []
     for run in _RUN.findall(text):
-        feats += ["c:" + ch for ch in run]
-        feats += ["c:" + run[i:i + 2] for i in range(len(run) - 1)]
-        feats += ["c:" + run[i:i + 3] for i in range(len(run) - 2)]
-    return tuple(dict.fromkeys(feats))
+        # Made by map in C: "c:x", then "c:x" + next character, then "c:xy" + the one after
+        ones = list(map(_C, run))
+        twos = list(map(add, ones, run[1:]))
+        chars += ones
+        chars += twos
+        chars += map(add, twos, run[2:])
+    # No c: feature equals a w: or b: one, so deduplicating the two parts apart is the same as
+    # deduplicating their concatenation, and tells where the words end.
+    head = tuple(dict.fromkeys(feats))
+    return head + tuple(dict.fromkeys(chars)), len(head)
 
 
 def pair_features(reply: str, kind: str, request: str) -> list:

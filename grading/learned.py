@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,15 @@ class LinearModel:
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
+        known = _recent_ids(features)
+        if known is not None:
+            # The reply's own features were looked up once for every model (encode_reply): only
+            # what follows them (the gaming model's shape features) is looked up here.
+            space, ids, n = known
+            rows = self._rowmap(space).take(ids)
+            rows = rows[rows >= 0]
+            rest = [r for r in map(self.index.get, features[n:]) if r is not None]
+            return np.concatenate((rows, rest)).astype(np.int64, copy=False) if rest else rows
         rows = np.fromiter(map(self.index.get, features, repeat(-1)), dtype=np.int64, count=len(features))
         return rows[rows >= 0]
 
@@ -57,20 +67,29 @@ class LinearModel:
         if isinstance(features, Encoded) and self in features.space.columns:
             return self.bias + features.sums(self)
         rows = self.rows(features)
-        return self.bias + self.matrix[rows].sum(axis=0) if len(rows) else self.bias.copy()
+        return self.bias + self.matrix.take(rows, axis=0).sum(axis=0) if len(rows) else self.bias.copy()
 
     def predict(self, features) -> dict:
         """Class -> probability (sigmoid, softmax) or value (regression)."""
-        raw = self.raw(features)
+        # The link in Python floats around numpy's exp and sum: each numpy call costs microseconds
+        # in a grading run (its code is out of cache between replies), the arithmetic nothing.
+        # Python's +, -, /, min and max on floats round as numpy's do, element by element; exp
+        # and the softmax total stay numpy's own, so every value is the one numpy gave.
+        if isinstance(features, Encoded) and self in features.space.columns:
+            raw = features.raw(self)
+        else:
+            raw = self.raw(features).tolist()
         if self.link == "sigmoid":
-            # np.clip's values, without its slow Python-level wrapper
-            vals = 1 / (1 + np.exp(-np.minimum(np.maximum(raw, -30), 30)))
+            exps = np.exp([-min(max(r, -30.0), 30.0) for r in raw]).tolist()
+            vals = [1 / (1 + e) for e in exps]
         elif self.link == "softmax":
-            exps = np.exp(raw - raw.max())
-            vals = exps / exps.sum()
+            top = max(raw)
+            exps = np.exp([r - top for r in raw])
+            total = float(exps.sum())
+            vals = [e / total for e in exps.tolist()]
         else:
             vals = raw
-        return dict(zip(self.classes, vals.tolist()))
+        return dict(zip(self.classes, vals))
 
     def weight(self, feature: str, cls_index: int = 0) -> float:
         """The weight one feature adds to one class (0 when the model does not know it)."""
@@ -83,12 +102,11 @@ class LinearModel:
         if isinstance(features, Encoded) and self in features.space.columns:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
-            column = features.block()[:, features.space.columns[self].start + i]
-            present = np.flatnonzero(column > 0)
-            weights = column[present]
-            top = np.argsort(-weights, kind="stable")[:n]
-            names = features.names
-            return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
+            column = features.block()[:, features.space.columns[self].start + i].tolist()
+            # Sorted in Python (a few dozen numbers): stable, so equal weights keep the features'
+            # order, as a stable argsort of -weight does.
+            top = sorted(((j, w) for j, w in enumerate(column) if w > 0), key=itemgetter(1), reverse=True)[:n]
+            return list(zip(_names(features.names, [j for j, _ in top]), [w for _, w in top]))
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
@@ -136,6 +154,9 @@ class FeatureSpace:
                 self.columns[m] = slice(start, start + len(m.classes))
                 start += len(m.classes)
         self.stack = np.zeros((len(names) + 1, start))
+        self.bias = np.zeros(start)      # the stacked models' biases side by side
+        for m, columns in self.columns.items():
+            self.bias[columns] = m.bias
         for m, columns in self.columns.items():
             rows = np.fromiter(map(self.index.__getitem__, m.index), dtype=np.int64, count=len(m.index))
             self.stack[rows, columns] = m.matrix
@@ -164,26 +185,58 @@ class Encoded:
 
     def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
         self.space, self.ids, self.names = space, ids, names
-        self._block = self._sums = None
+        self._block = self._sums = self._raw = None
 
     def block(self) -> np.ndarray:
         """The stacked weights of these features, one row per feature, in their order."""
         if self._block is None:
-            self._block = self.space.stack[self.ids]
+            # take, not stack[ids]: the same rows copied, several times faster on a large stack
+            self._block = self.space.stack.take(self.ids, axis=0)
         return self._block
 
     def sums(self, model: LinearModel) -> np.ndarray:
         """The sum of the model's weights over these features (all the space's models at once)."""
         if self._sums is None:
-            self._sums = self.block().sum(axis=0)
+            self._sums = np.add.reduce(self.block(), axis=0)   # ndarray.sum's own sum, sans wrapper
         return self._sums[self.space.columns[model]]
+
+    def raw(self, model: LinearModel) -> list:
+        """model.raw(self) as a list: every stacked model's bias added in one go (same sums)."""
+        if self._raw is None:
+            self.sums(model)
+            self._raw = (self.space.bias + self._sums).tolist()
+        columns = self.space.columns[model]
+        return self._raw[columns.start:columns.stop]
 
 
 @lru_cache(maxsize=None)
 def pair_space():
-    """The space of the reply models (stance, red line, levels), or None before training."""
+    """The space of the reply models (stance, red line, levels), or None before training. The
+    gaming model's features are numbered too (after theirs), so a reply's words are looked up once
+    for all four; being one-class it has no columns in the stack (see FeatureSpace)."""
     models = [m for m in (model("stance"), model("redline"), model("levels")) if m is not None]
-    return FeatureSpace(models) if models else None
+    if not models:
+        return None
+    gaming = model("gaming")
+    return FeatureSpace(models + ([gaming] if gaming is not None else []))
+
+
+# The last reply's own features and their ids (encode_reply): the gaming model is next asked
+# about those same features, in a list with its shape features after them.
+_recent = None
+
+
+def _recent_ids(features):
+    """(space, ids, n) when the features begin with the n features encode_reply last encoded."""
+    recent = _recent
+    if recent is None or not isinstance(features, (list, tuple)):
+        return None
+    own, space, ids = recent
+    n = len(own)
+    # Compared by value (identical strings compare by identity first): a match is exact.
+    if len(features) < n or tuple(features[:n]) != own:
+        return None
+    return space, ids, n
 
 
 def encode_pair(features):
@@ -196,20 +249,31 @@ def encode_reply(text: str, kind: str, request: str):
     """encode_pair(pair_features(text, kind, request)), the same ids in the same order, without
     writing out the request × word features: each word's crossed id is looked up directly (their
     names are written only when a cue is read)."""
-    from grading.features import pair_features, text_features
+    global _recent
+    from grading.features import pair_features, text_features_split
     space = pair_space()
     if space is None:
         return pair_features(text, kind, request)
-    own = text_features(text)
-    head = list(own) + ["k:" + kind, "r:" + request]
-    words = [f for f in own if f[0] in "wb"] if request != "legitimate" else []
+    own, n_words = text_features_split(text)
+    head = list(own)
+    head += ("k:" + kind, "r:" + request)
+    # text_features puts every word and word pair (w:, b:) before the characters (c:)
+    words = own[:n_words] if request != "legitimate" else ()
     index, unknown = space.index, space.unknown
-    ids = np.fromiter(map(index.get, head, repeat(unknown)), dtype=np.int64, count=len(head))
+    # Looked up into one list, made an array once (each numpy call is slow when out of cache).
+    ids = list(map(index.get, head, repeat(unknown)))
     if words:
-        crossed = np.fromiter(map(space.crossed(request).get, words, repeat(unknown)),
-                              dtype=np.int64, count=len(words))
-        ids = np.concatenate((ids, crossed))
+        ids += map(space.crossed(request).get, words, repeat(unknown))
+    ids = np.array(ids, dtype=np.int64)
+    _recent = (own, space, ids[:len(own)])
     return Encoded(space, ids, _PairNames(head, request, words))
+
+
+def _names(names, js: list) -> list:
+    """names[j] for each j (a reply's lazily written names picked in one call)."""
+    if isinstance(names, _PairNames):
+        return names.pick(js)
+    return [names[j] for j in js]
 
 
 class _PairNames:
@@ -220,6 +284,11 @@ class _PairNames:
 
     def __len__(self):
         return len(self.head) + len(self.words)
+
+    def pick(self, js: list) -> list:
+        """The names at positions js (one call, not one per name)."""
+        head, n = self.head, len(self.head)
+        return [head[j] if j < n else f"r:{self.request}|{self.words[j - n]}" for j in js]
 
     def __getitem__(self, j: int) -> str:
         if j < len(self.head):

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import opencc
 
+from grading.opencc_keys import unchanged
+
 # OpenCC's t2s converts phrase by phrase; for replies it keeps one character per character
 # almost always. When a phrase changes length we fall back to character-by-character
 # conversion so that every normalized character still points at one typed character.
@@ -53,6 +55,8 @@ class Normalized:
 
 @lru_cache(maxsize=4096)
 def _convert(text: str) -> str:
+    if unchanged(text):     # no key of tw2s's dictionaries stands in it: OpenCC would return it as is
+        return text
     converted = _T2S.convert(text)
     if len(converted) != len(text):
         converted = "".join(_T2S.convert(c) if len(_T2S.convert(c)) == 1 else c for c in text)
