@@ -121,8 +121,10 @@ def read(reply: str, ctx: Context) -> tuple:
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
     chars = frozenset(norm.text)
+    index = _anchor_index()
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
-              chars=chars, bounds=boundaries(norm.text), anchors=_anchor_index().present(norm.text))
+              chars=chars, bounds=boundaries(norm.text), anchors=index.present(norm.text),
+              patterns=index.patterns)
     findings, active = [], doc.anchors
     for rule, mask in _applicable(ctx.kind, ctx.customer_risk, ctx.product_risk, ctx.customer_age):
         if mask is None or mask & active:    # a rule none of whose patterns could match finds nothing
