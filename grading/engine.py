@@ -9,7 +9,7 @@ from grading import detectors, scoring, verdicts
 from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
 from grading.features import shape_features, text_features
 from grading.learned import model
-from grading.feedback import feedback
+from grading.feedback import feedbacks
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
 from grading.normalize import normalize, pattern_to_simplified, to_simplified
@@ -191,8 +191,7 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     missing = list(dict.fromkeys(missing))
     report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
                     missing_moves=missing, flags=flags, reading=reading)
-    report.feedback = feedback(report, by_move)
-    report.feedback_en = feedback(report, by_move, lang="en")
+    report.feedback, report.feedback_en = feedbacks(report, by_move)
     return report
 
 

@@ -119,6 +119,33 @@ def _category_values(cat, rule_fired, p_c, reply_values, request_category, stanc
             holding, holding, refuse_move, unasked, unasked]
 
 
+def _value_rows(cats, rule_cats, probs, request_category, stance_logits, moves, top) -> list:
+    """_category_values of every category of one reply, as decide needs them: the same floats
+    (the same operations in the same order), without a call per category and value."""
+    p_any, refuse_move = _reply_values(probs, moves)
+    refusing, complying = stance_logits
+    asked = request_category is None
+    log, lo, hi = math.log, 1e-4, 1 - 1e-4
+    rows = []
+    for cat in cats:
+        p = probs[cat]
+        p = min(max(p, lo), hi)      # _logit, inline
+        p_c = log(p / (1 - p))
+        req = request_category == cat
+        rule = float(cat in rule_cats)
+        top_any = (cat == top) * p_any
+        holding = float(bool(HOLDING_MOVES.get(cat, _NONE) & moves))
+        unasked = rule * asked
+        req_any = req * p_any
+        rows.append([1.0, rule, p_c, p_any, float(req), req_any, rule * p_any, rule * p_c, req * p_c,
+                     rule, p_c, req_any, top_any, top_any, refusing, complying, rule * refusing,
+                     holding, holding, refuse_move, unasked, unasked])
+    return rows
+
+
+_NONE = frozenset()
+
+
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
            findings: list, feats=()) -> list:
     """The red lines of a reply, rules and model together (the combiner, trained on the corpus):
@@ -131,11 +158,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                  and not f.rule.startswith("step.")}
     cats = [c for c in probs if c != "any"]
     moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
-    stance_logits = _stance_logits(stance.probs)
     top = max(cats, key=probs.get, default=None)
-    shared, asked = _reply_values(probs, moves), request.type.category
-    values = [_category_values(c, c in rule_cats, _logit(probs[c]), shared, asked, stance_logits, moves, top)
-              for c in cats]
+    values = _value_rows(cats, rule_cats, probs, request.type.category, _stance_logits(stance.probs),
+                         moves, top)
     verdict = dict(zip(cats, _scores(comb, tuple(cats), values)))
     theta = comb.meta.get("threshold", 0.5)
     out = []
@@ -216,6 +241,7 @@ def _finding(doc, cat: str, p: float, request, feats) -> Finding:
                    suggestion_en=_suggestion_en(request))
 
 
+@lru_cache(maxsize=16384)    # the model's cues recur from reply to reply
 def _surface(feature: str) -> str:
     """The words a feature stands for in the reply ("r:offers_gift|b:收_着" -> "收着")."""
     feature = feature.rsplit("|", 1)[-1]
