@@ -163,9 +163,15 @@ class AnchorIndex:
         self.entries = {key: (self.bits.get(key, 0), tuple(longer.get(key, {}).items()))
                         for key in set(self.bits) | set(longer)}
         self.keys = frozenset(self.entries)
+        self._automaton = _automaton(self.bits, longer)
 
     def present(self, text: str) -> int:
         """The bits of the patterns one of whose keys (with its whole string) is in the text."""
+        if self._automaton is not None:     # every key and string found in one pass, in C
+            mask = self.always
+            for bits in {bits for _, bits in self._automaton.iter(text)}:
+                mask |= bits
+            return mask
         keys = set(text)
         keys.update([text[i:i + 2] for i in range(len(text) - 1)])
         mask, entries = self.always, self.entries
@@ -176,6 +182,24 @@ class AnchorIndex:
                 if bit & ~mask and s in text:
                     mask |= bit
         return mask
+
+
+def _automaton(bits: dict, longer: dict):
+    """An Aho-Corasick automaton of every key and string, its value the bits of the patterns it
+    keys (None without pyahocorasick: present() then walks the reply's characters and pairs)."""
+    try:
+        import ahocorasick
+    except ImportError:     # pragma: no cover - installed with the package
+        return None
+    values = dict(bits)
+    for strings in longer.values():
+        for string, bit in strings.items():
+            values[string] = values.get(string, 0) | bit
+    automaton = ahocorasick.Automaton()
+    for string, bit in values.items():
+        automaton.add_word(string, bit)
+    automaton.make_automaton()
+    return automaton
 
 
 def _candidates(parts, doc) -> list:
