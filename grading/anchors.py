@@ -65,6 +65,22 @@ def prechecks(pattern: str) -> tuple:
     return _anchor_of(parsed), _strings_of(parsed)
 
 
+def second_strings(pattern: str):
+    """A second set of strings one of which every match of `pattern` also contains (beside the
+    required_strings, or the anchor characters, that key it): the rarest other required set of
+    the pattern's top-level sequence (None if it has no other)."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    candidates = _required(parsed)
+    best = _strings_of(parsed)
+    others = [c for c in candidates if best is None or tuple(sorted(c, key=lambda s: (len(s), s))) != best]
+    if best is None:     # keyed by its anchor characters: the rarest required set is the second check
+        others = candidates
+    also = _best(others)
+    return tuple(sorted(also, key=lambda s: (len(s), s))) if also else None
+
+
 # Strings one of which every match must contain: longer and rarer than one anchor character, so
 # most replies skip a pattern at a few substring tests instead of running it. Only what a match
 # provably contains is taken: runs of consecutive consuming items of one sequence whose text is

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from grading.anchors import anchor_chars, prechecks
+from grading.anchors import anchor_chars, prechecks, second_strings
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -94,6 +94,7 @@ class _Parts(tuple):
     shift = 0       # the bit of the first part
     low = 0         # mask >> shift
     strings = ()    # per part: strings one of which a match contains (None: none known)
+    also = ()       # per part: a second such set (anchors.second_strings), None if none
 
 
 def _parts(patterns) -> tuple:
@@ -101,6 +102,7 @@ def _parts(patterns) -> tuple:
     checks = [prechecks(p) for p in patterns]
     parts = _Parts((re.compile(p), anchor) for p, (anchor, _) in zip(patterns, checks))
     parts.strings = tuple(strings for _, strings in checks)
+    parts.also = tuple(second_strings(p) for p in patterns)
     anchors = [a for _, a in parts]
     if anchors and all(a is not None for a in anchors):
         parts.anchor = frozenset().union(*anchors)
@@ -133,17 +135,21 @@ class AnchorIndex:
 
     def __init__(self, rules):
         self.bits, self.always, n = {}, 0, 0
-        longer = {}
+        longer, also, self.unconditioned = {}, {}, 0
         self.patterns = []     # bit index -> compiled pattern
         for rule in rules:
             parts = getattr(rule, "_parts", None)
             if not isinstance(parts, _Parts):
                 continue
             bits, parts.shift = [], n
-            for (rx, anchor), strings in zip(parts, parts.strings):
+            for (rx, anchor), strings, second in zip(parts, parts.strings, parts.also or [None] * len(parts)):
                 bit = 1 << n
                 n += 1
                 self.patterns.append(rx)
+                for s in second or ():
+                    also[s] = also.get(s, 0) | bit
+                if not second:
+                    self.unconditioned |= bit
                 if strings:
                     for s in strings:
                         if len(s) <= 2:    # the key is the string itself
@@ -163,15 +169,17 @@ class AnchorIndex:
         self.entries = {key: (self.bits.get(key, 0), tuple(longer.get(key, {}).items()))
                         for key in set(self.bits) | set(longer)}
         self.keys = frozenset(self.entries)
-        self._automaton = _automaton(self.bits, longer)
+        self._automaton = _automaton(self.bits, longer, also)
 
     def present(self, text: str) -> int:
-        """The bits of the patterns one of whose keys (with its whole string) is in the text."""
+        """The bits of the patterns one of whose keys (with its whole string) is in the text, and,
+        where the automaton is at hand, one of the strings of their second set too."""
         if self._automaton is not None:     # every key and string found in one pass, in C
-            mask = self.always
-            for bits in {bits for _, bits in self._automaton.iter(text)}:
+            mask, seconds = self.always, 0
+            for bits, second in {value for _, value in self._automaton.iter(text)}:
                 mask |= bits
-            return mask
+                seconds |= second
+            return mask & (seconds | self.unconditioned)
         keys = set(text)
         keys.update([text[i:i + 2] for i in range(len(text) - 1)])
         mask, entries = self.always, self.entries
@@ -184,9 +192,10 @@ class AnchorIndex:
         return mask
 
 
-def _automaton(bits: dict, longer: dict):
-    """An Aho-Corasick automaton of every key and string, its value the bits of the patterns it
-    keys (None without pyahocorasick: present() then walks the reply's characters and pairs)."""
+def _automaton(bits: dict, longer: dict, also: dict):
+    """An Aho-Corasick automaton of every key and string, its value (the bits of the patterns it
+    keys, the bits of those it is a second string of); None without pyahocorasick: present()
+    then walks the reply's characters and pairs, and checks no second strings."""
     try:
         import ahocorasick
     except ImportError:     # pragma: no cover - installed with the package
@@ -196,8 +205,8 @@ def _automaton(bits: dict, longer: dict):
         for string, bit in strings.items():
             values[string] = values.get(string, 0) | bit
     automaton = ahocorasick.Automaton()
-    for string, bit in values.items():
-        automaton.add_word(string, bit)
+    for string in set(values) | set(also):
+        automaton.add_word(string, (values.get(string, 0), also.get(string, 0)))
     automaton.make_automaton()
     return automaton
 
