@@ -81,16 +81,26 @@ def _chosen(report, moves_to_rules: dict) -> list:
     points += [("warning", f) for f in warnings[:2]]
     if len(points) >= 3:       # nothing after the third point is said
         return points[:3]
-    weakest = sorted(report.scores, key=lambda d: report.scores[d])
+    weakest = None
     for group in report.missing_moves:
-        rule = next((moves_to_rules.get(m) for m in group.split("|") if m in moves_to_rules), None)
+        rule = _group_rule(group, moves_to_rules)
         if rule is None:
             continue
-        if rule.dimension in weakest[:2] or len(points) < 2:
+        if weakest is None:
+            weakest = sorted(report.scores, key=report.scores.__getitem__)[:2]
+        if rule.dimension in weakest or len(points) < 2:
             points.append(("missing", rule))
             if len(points) >= 3:
                 break
     return points[:3]
+
+
+def _group_rule(group: str, moves_to_rules: dict):
+    """The rule of the first move of a group ("a|b") that has one."""
+    for move in group.split("|"):
+        if move in moves_to_rules:
+            return moves_to_rules[move]
+    return None
 
 
 def _worded(points: list, lang: str) -> list:
