@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from grading.anchors import anchor_chars, prechecks, second_strings
+from grading.anchors import anchor_chars, prechecks
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -100,9 +100,9 @@ class _Parts(tuple):
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
     checks = [prechecks(p) for p in patterns]
-    parts = _Parts((re.compile(p), anchor) for p, (anchor, _) in zip(patterns, checks))
-    parts.strings = tuple(strings for _, strings in checks)
-    parts.also = tuple(second_strings(p) for p in patterns)
+    parts = _Parts((re.compile(p), anchor) for p, (anchor, _, _) in zip(patterns, checks))
+    parts.strings = tuple(strings for _, strings, _ in checks)
+    parts.also = tuple(also for _, _, also in checks)
     anchors = [a for _, a in parts]
     if anchors and all(a is not None for a in anchors):
         parts.anchor = frozenset().union(*anchors)

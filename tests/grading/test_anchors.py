@@ -19,8 +19,8 @@ def test_every_match_holds_its_required_and_second_strings():
     checked = 0
     for rule in _rules()[0]:
         for pattern in getattr(rule, "patterns", ()) or ():
-            _, strings = prechecks(pattern)
-            also = second_strings(pattern)
+            _, strings, also = prechecks(pattern)
+            assert also == second_strings(pattern)
             rx = re.compile(pattern)
             for text in texts:
                 for m in rx.finditer(text):
