@@ -82,7 +82,7 @@ def step_message_en(category) -> str:
 
 
 def _satisfied(group: str, moves: set) -> bool:
-    return any(m in moves for m in group.split("|"))
+    return not moves.isdisjoint(group.split("|"))
 
 
 def _first_pos(group: str, findings) -> int:
@@ -166,18 +166,19 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     mocking = any(f.rule in ("etiquette.Sarcasm", "etiquette.Insult", "empathy.Hostile") for f in findings)
 
     rambling = detectors.is_rambling(text, doc.reading.sentences)
+    pens = scoring.penalties(findings, by_id)    # one walk of the findings for every dimension
     scores = {
-        "etiquette": scoring.etiquette(moves, findings, by_id),
-        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text), rambling),
-        "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
-        "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
+        "etiquette": scoring.etiquette(moves, findings, by_id, pens),
+        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text), rambling, pens),
+        "empathy": scoring.empathy(moves, specific, findings, by_id, mocking, pens),
+        "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor), pens),
     }
     red = any(f.level == "red_line" for f in findings)
     levels = model("levels") if learned_levels and text.strip() else None
     if levels is not None:
         predicted = scoring.straighten(levels.predict(feats), levels.meta.get("line", {}))
         reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
-        caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking)
+        caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking, pens)
         # The rubric's level 2: a key disclosure missing — where a scenario step says this turn owes
         # it, or "a product pitched with no risk statement at all". (Elsewhere the rules expect
         # disclosures trainers do not, so the blend decides.)
