@@ -273,12 +273,17 @@ def _best_clause(doc, strongest: list) -> tuple:
     clauses = [c for c in doc.reading.clauses if text[c.start:c.end].strip()]
     if len(clauses) <= 1:
         return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
-    cues = [(_surface(f), w) for f, w in strongest]
-    cues = [(s, w) for s, w in cues if s]
-    def weight(c):   # the clause's text cut once, not once per cue
-        piece = text[c.start:c.end]
-        return sum(w for s, w in cues if s in piece), c.end - c.start
-    best = max(clauses, key=weight)
+    cues = []
+    for f, w in strongest:
+        s = _surface(f)
+        if s:
+            cues.append((s, w))
+    best, best_key = None, None
+    for c in clauses:     # the first clause of the greatest (weight, length), as max() picks it
+        piece = text[c.start:c.end]   # the clause's text cut once, not once per cue
+        key = (sum([w for s, w in cues if s in piece]), c.end - c.start)
+        if best is None or key > best_key:
+            best, best_key = c, key
     return best.start, best.end
 
 
