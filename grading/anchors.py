@@ -60,9 +60,29 @@ def _anchor_of(parsed):
 
 
 def prechecks(pattern: str) -> tuple:
-    """(anchor_chars, required_strings) of a pattern, parsed once."""
+    """(anchor_chars, required_strings, second_strings) of a pattern, parsed once."""
     parsed = sre_parse.parse(pattern)
-    return _anchor_of(parsed), _strings_of(parsed)
+    if parsed.state.flags & re.IGNORECASE:
+        return _anchor_of(parsed), None, None
+    candidates = _required(parsed)
+    return _anchor_of(parsed), _strings_from(candidates), _second_from(candidates)
+
+
+def second_strings(pattern: str):
+    """A second set of strings one of which every match of `pattern` also contains (beside the
+    required_strings, or the anchor characters, that key it): the rarest other required set of
+    the pattern's top-level sequence (None if it has no other)."""
+    return prechecks(pattern)[2]
+
+
+def _second_from(candidates):
+    best = _best(candidates)
+    if best is not None and not all(len(s) == 1 for s in best):
+        # keyed by `best` (required_strings): the rarest of the others is the second check
+        candidates = [c for c in candidates if c != best]
+    # else keyed by its anchor characters: the rarest required set is the second check
+    also = _best(candidates)
+    return tuple(sorted(also, key=lambda s: (len(s), s))) if also else None
 
 
 # Strings one of which every match must contain: longer and rarer than one anchor character, so
@@ -197,7 +217,11 @@ def required_strings(pattern: str):
 def _strings_of(parsed):
     if parsed.state.flags & re.IGNORECASE:
         return None
-    best = _best(_required(parsed))
+    return _strings_from(_required(parsed))
+
+
+def _strings_from(candidates):
+    best = _best(candidates)
     if best is None or all(len(s) == 1 for s in best):
         return None
     return tuple(sorted(best, key=lambda s: (len(s), s)))

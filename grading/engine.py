@@ -9,7 +9,7 @@ from grading import detectors, scoring, verdicts
 from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
 from grading.features import shape_features, text_features
 from grading.learned import model
-from grading.feedback import feedback
+from grading.feedback import feedbacks
 from grading.loader import load_kinds, load_packs
 from grading.model import Context, Finding, Report
 from grading.normalize import normalize, pattern_to_simplified, to_simplified
@@ -82,7 +82,7 @@ def step_message_en(category) -> str:
 
 
 def _satisfied(group: str, moves: set) -> bool:
-    return any(m in moves for m in group.split("|"))
+    return not moves.isdisjoint(group.split("|"))
 
 
 def _first_pos(group: str, findings) -> int:
@@ -121,8 +121,10 @@ def read(reply: str, ctx: Context) -> tuple:
     norm = normalize(reply or "")
     customer = to_simplified(ctx.customer_line or "")
     chars = frozenset(norm.text)
+    index = _anchor_index()
     doc = Doc(norm=norm, reading=Reading(norm.text), context=ctx, customer=customer,
-              chars=chars, bounds=boundaries(norm.text), anchors=_anchor_index().present(norm.text))
+              chars=chars, bounds=boundaries(norm.text), anchors=index.present(norm.text),
+              patterns=index.patterns)
     findings, active = [], doc.anchors
     for rule, mask in _applicable(ctx.kind, ctx.customer_risk, ctx.product_risk, ctx.customer_age):
         if mask is None or mask & active:    # a rule none of whose patterns could match finds nothing
@@ -164,18 +166,19 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     mocking = any(f.rule in ("etiquette.Sarcasm", "etiquette.Insult", "empathy.Hostile") for f in findings)
 
     rambling = detectors.is_rambling(text, doc.reading.sentences)
+    pens = scoring.penalties(findings, by_id)    # one walk of the findings for every dimension
     scores = {
-        "etiquette": scoring.etiquette(moves, findings, by_id),
-        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text), rambling),
-        "empathy": scoring.empathy(moves, specific, findings, by_id, mocking),
-        "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor)),
+        "etiquette": scoring.etiquette(moves, findings, by_id, pens),
+        "structure": scoring.structure(coverage, in_order, moves, findings, by_id, len(text), rambling, pens),
+        "empathy": scoring.empathy(moves, specific, findings, by_id, mocking, pens),
+        "compliance": scoring.compliance(findings, by_id, missing_key, missing_minor, bool(key or minor), pens),
     }
     red = any(f.level == "red_line" for f in findings)
     levels = model("levels") if learned_levels and text.strip() else None
     if levels is not None:
         predicted = scoring.straighten(levels.predict(feats), levels.meta.get("line", {}))
         reading["levels"] = {d: round(v, 2) for d, v in predicted.items()}
-        caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking)
+        caps = scoring.ceilings(findings, by_id, len(text), rambling, mocking, pens)
         # The rubric's level 2: a key disclosure missing — where a scenario step says this turn owes
         # it, or "a product pitched with no risk statement at all". (Elsewhere the rules expect
         # disclosures trainers do not, so the blend decides.)
@@ -189,8 +192,7 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     missing = list(dict.fromkeys(missing))
     report = Report(reply=reply or "", scores=scores, total=total, findings=findings,
                     missing_moves=missing, flags=flags, reading=reading)
-    report.feedback = feedback(report, by_move)
-    report.feedback_en = feedback(report, by_move, lang="en")
+    report.feedback, report.feedback_en = feedbacks(report, by_move)
     return report
 
 

@@ -63,28 +63,68 @@ POINTS = {
 def feedback(report, moves_to_rules: dict, lang: str = "zh") -> list:
     """At most three feedback points: red lines, then whole-reply problems, then the weakest area.
     `lang="en"` words the same points in English (the quoted reply stays as typed)."""
-    en = lang == "en"
-    words, dims = POINTS["en" if en else "zh"], DIMENSION_NAMES_EN if en else DIMENSION_NAMES
-    points = []
-    for f in report.red_lines[:2]:
-        points.append(words["red" if f.suggestion else "red_bare"].format(
-            name=category_name(f.category, lang), text=f.text, message=f.message_for(lang),
-            suggestion=f.suggestion_for(lang)))
-    for flag in report.flags:
-        points.append((FLAG_MESSAGES_EN if en else FLAG_MESSAGES)[flag])
+    return _worded(_chosen(report, moves_to_rules), lang)
+
+
+def feedbacks(report, moves_to_rules: dict) -> tuple:
+    """The feedback points in Chinese and in English: the points are chosen once for both."""
+    points = _chosen(report, moves_to_rules)
+    return _worded(points, "zh"), _worded(points, "en")
+
+
+def _chosen(report, moves_to_rules: dict) -> list:
+    """The points feedback makes, as (kind, what) pairs, most important first, at most three
+    (the same for every language: only their wording differs)."""
+    points = [("red", f) for f in report.red_lines[:2]]
+    points += [("flag", flag) for flag in report.flags]
     warnings = [f for f in report.findings if f.level == "warning"]
-    for f in warnings[:2]:
-        points.append(words["warning"].format(dim=dims[f.dimension], text=f.text, message=f.message_for(lang),
-                                              suggestion=f.suggestion_for(lang)))
-    weakest = sorted(report.scores, key=lambda d: report.scores[d])
+    points += [("warning", f) for f in warnings[:2]]
+    if len(points) >= 3:       # nothing after the third point is said
+        return points[:3]
+    weakest = None
     for group in report.missing_moves:
-        rule = next((moves_to_rules.get(m) for m in group.split("|") if m in moves_to_rules), None)
+        rule = _group_rule(group, moves_to_rules)
         if rule is None:
             continue
-        if rule.dimension in weakest[:2] or len(points) < 2:
+        if weakest is None:
+            weakest = sorted(report.scores, key=report.scores.__getitem__)[:2]
+        if rule.dimension in weakest or len(points) < 2:
+            points.append(("missing", rule))
+            if len(points) >= 3:
+                break
+    return points[:3]
+
+
+def _group_rule(group: str, moves_to_rules: dict):
+    """The rule of the first move of a group ("a|b") that has one."""
+    for move in group.split("|"):
+        if move in moves_to_rules:
+            return moves_to_rules[move]
+    return None
+
+
+def _worded(points: list, lang: str) -> list:
+    """The chosen points in the UI language."""
+    en = lang == "en"
+    words, dims = POINTS["en" if en else "zh"], DIMENSION_NAMES_EN if en else DIMENSION_NAMES
+    out = []
+    for kind, what in points:
+        if kind == "red":
+            f = what
+            out.append(words["red" if f.suggestion else "red_bare"].format(
+                name=category_name(f.category, lang), text=f.text, message=f.message_for(lang),
+                suggestion=f.suggestion_for(lang)))
+        elif kind == "flag":
+            out.append((FLAG_MESSAGES_EN if en else FLAG_MESSAGES)[what])
+        elif kind == "warning":
+            f = what
+            out.append(words["warning"].format(dim=dims[f.dimension], text=f.text, message=f.message_for(lang),
+                                               suggestion=f.suggestion_for(lang)))
+        else:
+            rule = what
             move = (rule.message_en or rule.message) if en else rule.message
             move = move[:1].lower() + move[1:] if en else move   # "missing — naming the customer's feelings"
-            points.append(words["missing"].format(dim=dims[rule.dimension], move=move))
-    if not points:
-        points.append(words["fine"])
-    return points[:3]
+            out.append(words["missing"].format(dim=dims[rule.dimension], move=move))
+    if not out:
+        out.append(words["fine"])
+    return out

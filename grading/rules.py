@@ -21,6 +21,7 @@ class Doc:
     chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
     bounds: frozenset = frozenset()  # word boundaries (grading.wordseg), so terms match whole words
     anchors: int | None = None       # AnchorIndex.present(text): the indexed patterns that could match
+    patterns: list = ()              # AnchorIndex.patterns: the compiled pattern of each bit
 
 
 @dataclass
@@ -90,14 +91,18 @@ class _Parts(tuple):
     anchor = None
     bits = None
     mask = 0
+    shift = 0       # the bit of the first part
+    low = 0         # mask >> shift
     strings = ()    # per part: strings one of which a match contains (None: none known)
+    also = ()       # per part: a second such set (anchors.second_strings), None if none
 
 
 def _parts(patterns) -> tuple:
     """Each pattern compiled with its own anchor: a reply only pays for patterns it could match."""
     checks = [prechecks(p) for p in patterns]
-    parts = _Parts((re.compile(p), anchor) for p, (anchor, _) in zip(patterns, checks))
-    parts.strings = tuple(strings for _, strings in checks)
+    parts = _Parts((re.compile(p), anchor) for p, (anchor, _, _) in zip(patterns, checks))
+    parts.strings = tuple(strings for _, strings, _ in checks)
+    parts.also = tuple(also for _, _, also in checks)
     anchors = [a for _, a in parts]
     if anchors and all(a is not None for a in anchors):
         parts.anchor = frozenset().union(*anchors)
@@ -123,45 +128,102 @@ class AnchorIndex:
     """For the rule packs' patterns, one bit per pattern and, per key, the bits of the patterns it
     keys: a pattern's key is the first two characters of each string one of which its matches
     contain (anchors.required_strings), else each of its anchor characters. A reply's characters
-    and character pairs give, in a few set and integer operations, every pattern it could match;
-    the others are not run at all."""
+    and character pairs give, in a few set and integer operations, the patterns it could match;
+    a key that starts a longer string also checks the whole string is in the reply (a substring
+    test in C), so a pattern runs only when one of its strings is there, not just their first
+    two characters."""
 
     def __init__(self, rules):
         self.bits, self.always, n = {}, 0, 0
+        longer, also, self.unconditioned = {}, {}, 0
+        self.patterns = []     # bit index -> compiled pattern
         for rule in rules:
             parts = getattr(rule, "_parts", None)
             if not isinstance(parts, _Parts):
                 continue
-            bits = []
-            for (_, anchor), strings in zip(parts, parts.strings):
+            bits, parts.shift = [], n
+            for (rx, anchor), strings, second in zip(parts, parts.strings, parts.also or [None] * len(parts)):
                 bit = 1 << n
                 n += 1
-                keys = {s[:2] for s in strings} if strings else anchor
-                if keys is None:
+                self.patterns.append(rx)
+                for s in second or ():
+                    also[s] = also.get(s, 0) | bit
+                if not second:
+                    self.unconditioned |= bit
+                if strings:
+                    for s in strings:
+                        if len(s) <= 2:    # the key is the string itself
+                            self.bits[s] = self.bits.get(s, 0) | bit
+                        else:
+                            longer.setdefault(s[:2], {})
+                            longer[s[:2]][s] = longer[s[:2]].get(s, 0) | bit
+                elif anchor is None:
                     self.always |= bit     # nothing a match must contain is known: always run
-                for key in keys or ():
-                    self.bits[key] = self.bits.get(key, 0) | bit
+                else:
+                    for key in anchor:
+                        self.bits[key] = self.bits.get(key, 0) | bit
                 bits.append(bit)
             parts.bits, parts.mask = tuple(bits), sum(bits)
-        self.keys = frozenset(self.bits)
+            parts.low = parts.mask >> parts.shift
+        # per key: (the bits its presence proves possible, the longer strings it starts with theirs)
+        self.entries = {key: (self.bits.get(key, 0), tuple(longer.get(key, {}).items()))
+                        for key in set(self.bits) | set(longer)}
+        self.keys = frozenset(self.entries)
+        self._automaton = _automaton(self.bits, longer, also)
 
     def present(self, text: str) -> int:
-        """The bits of the patterns whose key is among the text's characters and character pairs."""
+        """The bits of the patterns one of whose keys (with its whole string) is in the text, and,
+        where the automaton is at hand, one of the strings of their second set too."""
+        if self._automaton is not None:     # every key and string found in one pass, in C
+            mask, seconds = self.always, 0
+            for bits, second in {value for _, value in self._automaton.iter(text)}:
+                mask |= bits
+                seconds |= second
+            return mask & (seconds | self.unconditioned)
         keys = set(text)
         keys.update([text[i:i + 2] for i in range(len(text) - 1)])
-        mask, bits = self.always, self.bits
+        mask, entries = self.always, self.entries
         for key in keys & self.keys:
-            mask |= bits[key]
+            bits, longer = entries[key]
+            mask |= bits
+            for s, bit in longer:
+                if bit & ~mask and s in text:
+                    mask |= bit
         return mask
+
+
+def _automaton(bits: dict, longer: dict, also: dict):
+    """An Aho-Corasick automaton of every key and string, its value (the bits of the patterns it
+    keys, the bits of those it is a second string of); None without pyahocorasick: present()
+    then walks the reply's characters and pairs, and checks no second strings."""
+    try:
+        import ahocorasick
+    except ImportError:     # pragma: no cover - installed with the package
+        return None
+    values = dict(bits)
+    for strings in longer.values():
+        for string, bit in strings.items():
+            values[string] = values.get(string, 0) | bit
+    automaton = ahocorasick.Automaton()
+    for string in set(values) | set(also):
+        automaton.add_word(string, (values.get(string, 0), also.get(string, 0)))
+    automaton.make_automaton()
+    return automaton
 
 
 def _candidates(parts, doc) -> list:
     """The compiled patterns of a rule that could match this reply (an anchor character present)."""
     bits, active = getattr(parts, "bits", None), doc.anchors
     if bits is not None and active is not None:
-        if not parts.mask & active:
+        x = (active >> parts.shift) & parts.low
+        if not x:
             return []
-        return [rx for (rx, _), bit in zip(parts, bits) if bit & active]
+        out, patterns, shift = [], doc.patterns, parts.shift
+        while x:     # the set bits, lowest (the rule's first pattern) first
+            low = x & -x
+            out.append(patterns[shift + low.bit_length() - 1])
+            x ^= low
+        return out
     anchor, chars = getattr(parts, "anchor", None), doc.chars
     if anchor is not None and anchor.isdisjoint(chars):
         return []

@@ -39,21 +39,47 @@ def _penalty_and_cap(findings, dimension, rules_by_id):
     return total, cap
 
 
-def etiquette(moves, findings, rules_by_id):
-    """Respectful address and courtesy up; taboo, sarcasm, 你 and jargon down."""
+def penalties(findings, rules_by_id) -> dict:
+    """(penalty, cap) of every dimension, in one pass: what _penalty_and_cap gives for each, so
+    the four scores and the ceilings need not each walk the findings again."""
+    out = {dim: [0, 100] for dim in WEIGHTS}
+    per_rule = {}
+    for f in findings:
+        if f.level == "good":
+            continue
+        dim = out.get(f.dimension)
+        if dim is None:
+            dim = out[f.dimension] = [0, 100]
+        rule = rules_by_id.get(f.rule)
+        key = (f.dimension, f.rule)
+        if per_rule.get(key, 0) < 3:
+            dim[0] += rule.penalty if rule else 20
+            per_rule[key] = per_rule.get(key, 0) + 1
+        if rule and rule.cap is not None:
+            dim[1] = min(dim[1], rule.cap)
+    return {dim: tuple(v) for dim, v in out.items()}
+
+
+def _pen(findings, dimension, rules_by_id, pens):
+    return pens[dimension] if pens is not None else _penalty_and_cap(findings, dimension, rules_by_id)
+
+
+def etiquette(moves, findings, rules_by_id, pens=None):
+    """Respectful address and courtesy up; taboo, sarcasm, 你 and jargon down. `pens`: penalties()
+    of the findings, when the caller has them."""
     s = 55 + 10 * ("honorific" in moves) + (10 if "named_address" in moves else 5 * ("title" in moves))
     s += 6 * min(4, sum(m in moves for m in COURTESY))
-    pen, cap = _penalty_and_cap(findings, "etiquette", rules_by_id)
+    pen, cap = _pen(findings, "etiquette", rules_by_id, pens)
     return min(s - pen, cap)
 
 
-def structure(coverage, in_order, moves, findings, rules_by_id, length, rambling):
+def structure(coverage, in_order, moves, findings, rules_by_id, length, rambling, pens=None):
     """Coverage of the moves the situation needs, in order; length earns nothing."""
     s = 20 + 65 * coverage
     if in_order:
         s += 10
     s += 5 * ("enumerate" in moves)
-    pen, cap = _penalty_and_cap(findings, "structure", rules_by_id)
+    pen, cap = _pen(findings, "structure", rules_by_id, pens)
     if length < 15:
         cap = min(cap, 30)        # a fragment
     if rambling:
@@ -61,20 +87,20 @@ def structure(coverage, in_order, moves, findings, rules_by_id, length, rambling
     return min(s - pen, cap)
 
 
-def empathy(moves, specific, findings, rules_by_id, mocking):
+def empathy(moves, specific, findings, rules_by_id, mocking, pens=None):
     """Named feelings, help offered, and the two together; blame and mockery cap it."""
     ack = "acknowledge" in moves
     helps = any(m in moves for m in HELP)
     s = 45 + 12 * ack + 12 * helps + 10 * (ack and helps) + 8 * (specific and (ack or helps))
     s += 5 * ("apology" in moves) + 5 * ("thanks" in moves)
     s += 5 * ("customer_decides" in moves or "elder_care" in moves)
-    pen, cap = _penalty_and_cap(findings, "empathy", rules_by_id)
+    pen, cap = _pen(findings, "empathy", rules_by_id, pens)
     if mocking:
         cap = min(cap, 10)
     return min(s - pen, cap)
 
 
-def compliance(findings, rules_by_id, missing_key, missing_minor, has_requirements):
+def compliance(findings, rules_by_id, missing_key, missing_minor, has_requirements, pens=None):
     """A red line is 0; otherwise omissions and soft breaches set the band."""
     if any(f.level == "red_line" for f in findings):
         return 0
@@ -84,7 +110,7 @@ def compliance(findings, rules_by_id, missing_key, missing_minor, has_requiremen
     s -= 10 * len(missing_minor)
     if missing_minor:
         s = min(s, 79)
-    pen, cap = _penalty_and_cap(findings, "compliance", rules_by_id)
+    pen, cap = _pen(findings, "compliance", rules_by_id, pens)
     return min(s - pen, cap)
 
 
@@ -109,9 +135,9 @@ def blend(scores: dict, levels: dict, rule_share: dict, red_line: bool, ceilings
     return out
 
 
-def ceilings(findings, rules_by_id, length: int, rambling: bool, mocking: bool) -> dict:
+def ceilings(findings, rules_by_id, length: int, rambling: bool, mocking: bool, pens=None) -> dict:
     """The caps the rules' evidence puts on each dimension, whatever else the reply did."""
-    out = {dim: _penalty_and_cap(findings, dim, rules_by_id)[1] for dim in WEIGHTS}
+    out = {dim: _pen(findings, dim, rules_by_id, pens)[1] for dim in WEIGHTS}
     if length < 15:
         out["structure"] = min(out["structure"], 30)
     if rambling:

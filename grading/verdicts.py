@@ -119,6 +119,43 @@ def _category_values(cat, rule_fired, p_c, reply_values, request_category, stanc
             holding, holding, refuse_move, unasked, unasked]
 
 
+def _value_rows(cats, rule_cats, probs, request_category, stance_logits, moves, top) -> list:
+    """_category_values of every category of one reply, end to end in one flat list (row after
+    row, as decide needs them): the same floats from the same operations, without a call per
+    category and value. A category no rule, request or top score touches (most of them) takes
+    the values that are the same for all such categories, computed once."""
+    p_any, refuse_move = _reply_values(probs, moves)
+    refusing, complying = stance_logits
+    asked = request_category is None
+    lo, hi, log = 1e-4, 1 - 1e-4, math.log
+    holding_cats = {c for c, held in HOLDING_MOVES.items() if held & moves} if moves else _NONE
+    z_any, z_ref = False * p_any, 0.0 * refusing     # rule * p_any, req * p_any... when both are 0
+    flat = []
+    for cat in cats:
+        p = probs[cat]
+        p = lo if lo > p else p          # _logit, inline: min(max(p, lo), hi)
+        p = hi if hi < p else p
+        p_c = log(p / (1 - p))
+        holding = 1.0 if cat in holding_cats else 0.0
+        if cat not in rule_cats and cat != request_category and cat != top:
+            z_c = False * p_c
+            flat += (1.0, 0.0, p_c, p_any, 0.0, z_any, z_any, z_c, z_c, 0.0, p_c, z_any, z_any, z_any,
+                     refusing, complying, z_ref, holding, holding, refuse_move, 0.0, 0.0)
+            continue
+        req = request_category == cat
+        rule = float(cat in rule_cats)
+        top_any = (cat == top) * p_any
+        unasked = rule * asked
+        req_any = req * p_any
+        flat += (1.0, rule, p_c, p_any, float(req), req_any, rule * p_any, rule * p_c, req * p_c,
+                 rule, p_c, req_any, top_any, top_any, refusing, complying, rule * refusing,
+                 holding, holding, refuse_move, unasked, unasked)
+    return flat
+
+
+_NONE = frozenset()
+
+
 def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thresholds: dict,
            findings: list, feats=()) -> list:
     """The red lines of a reply, rules and model together (the combiner, trained on the corpus):
@@ -131,11 +168,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                  and not f.rule.startswith("step.")}
     cats = [c for c in probs if c != "any"]
     moves = frozenset(f.move for f in findings if f.level == "good" and f.move)
-    stance_logits = _stance_logits(stance.probs)
     top = max(cats, key=probs.get, default=None)
-    shared, asked = _reply_values(probs, moves), request.type.category
-    values = [_category_values(c, c in rule_cats, _logit(probs[c]), shared, asked, stance_logits, moves, top)
-              for c in cats]
+    values = _value_rows(cats, rule_cats, probs, request.type.category, _stance_logits(stance.probs),
+                         moves, top)
     verdict = dict(zip(cats, _scores(comb, tuple(cats), values)))
     theta = comb.meta.get("threshold", 0.5)
     out = []
@@ -192,14 +227,21 @@ def _spoken_of(cat: str, doc) -> bool:
 
 
 def _scores(comb, cats: tuple, values: list) -> list:
-    """The combiner's probability for each category, its values a row of `values`. One np.vecdot
-    for all rows: it takes each row's dot product with the routine `w @ v` uses (checked bit for
+    """The combiner's probability for each category, its values a row of `values` (or, in a flat
+    list, the values of each category in turn). One np.vecdot for all rows: it takes each row's dot product with the routine `w @ v` uses (checked bit for
     bit against one `w @ v` per category), so every score is the same float."""
     if not cats:
         return []
-    dots = np.vecdot(_weight_rows(comb, cats), np.array(values)).tolist()
-    bias = float(comb.bias[0])
-    return [1 / (1 + math.exp(-max(-30.0, min(30.0, bias + z)))) for z in dots]
+    rows = np.fromiter(values, float, len(values)).reshape(len(cats), -1) if not isinstance(values[0], list) \
+        else np.array(values)
+    dots = np.vecdot(_weight_rows(comb, cats), rows).tolist()
+    bias, exp, out = float(comb.bias[0]), math.exp, []
+    for z in dots:
+        z = bias + z
+        z = z if z < 30.0 else 30.0      # max(-30.0, min(30.0, z)), inline
+        z = z if z > -30.0 else -30.0
+        out.append(1 / (1 + exp(-z)))
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -243,6 +285,7 @@ def _finding(doc, cat: str, p: float, request, feats) -> Finding:
                    suggestion_en=_suggestion_en(request))
 
 
+@lru_cache(maxsize=16384)    # the model's cues recur from reply to reply
 def _surface(feature: str) -> str:
     """The words a feature stands for in the reply ("r:offers_gift|b:收_着" -> "收着")."""
     feature = feature.rsplit("|", 1)[-1]
@@ -257,12 +300,17 @@ def _best_clause(doc, strongest: list) -> tuple:
     clauses = [c for c in doc.reading.clauses if text[c.start:c.end].strip()]
     if len(clauses) <= 1:
         return (clauses[0].start, clauses[0].end) if clauses else (0, len(text))
-    cues = [(_surface(f), w) for f, w in strongest]
-    cues = [(s, w) for s, w in cues if s]
-    def weight(c):   # the clause's text cut once, not once per cue
-        piece = text[c.start:c.end]
-        return sum(w for s, w in cues if s in piece), c.end - c.start
-    best = max(clauses, key=weight)
+    cues = []
+    for f, w in strongest:
+        s = _surface(f)
+        if s:
+            cues.append((s, w))
+    best, best_key = None, None
+    for c in clauses:     # the first clause of the greatest (weight, length), as max() picks it
+        piece = text[c.start:c.end]   # the clause's text cut once, not once per cue
+        key = (sum([w for s, w in cues if s in piece]), c.end - c.start)
+        if best is None or key > best_key:
+            best, best_key = c, key
     return best.start, best.end
 
 
