@@ -53,6 +53,10 @@ KNOWN = {
     "frozen_account_complaint:truth:0":
         "the drill keeps the appeal truthful but never warns him about lending his card for others' money, "
         "the fraud warning the step trains",
+    "frozen_account_complaint:truth:3":
+        "the drill (second author) keeps the appeal truthful and plans the rent, but gives no fraud warning",
+    "business_loan_diversion:remainder:3":
+        "the drill (second author) says what a business loan may pay for but never asks what the rest is for",
 }
 
 
@@ -82,4 +86,7 @@ def test_every_step_has_three_drills():
     for scenario_id, scenario in library.items():
         data = yaml.safe_load((DRILLS / f"{scenario_id}.yaml").read_text(encoding="utf-8"))
         assert set(data["steps"]) == set(scenario.steps), scenario_id
-        assert all(len(v) >= 3 for v in data["steps"].values()), scenario_id
+        # three that teach the step's lesson: drills that skip it (KNOWN) do not count
+        for step_id, replies in data["steps"].items():
+            counted = [i for i in range(len(replies)) if f"{scenario_id}:{step_id}:{i}" not in KNOWN]
+            assert len(counted) >= 3, (scenario_id, step_id)
