@@ -26,6 +26,8 @@ def test_every_request_type_is_documented_and_reads_its_own_examples():
     ("loan_rejection", "我邻居老张在你们这开户了吗？", "有的，她在我们这开了户", "leak"),
     ("complaint", "我卡突然转不了账，是不是被你们上报人民银行了？", "是的，系统把您这几笔报上去了，过几天就好。", "aml_tipoff"),
     ("general", "风险揭示书你就别念了，我直接签字。", "好的，那您在这签个字就行。", "disclosure"),
+    ("product_sale", "这样，你就录个开头结尾，中间我说“清楚”“了解”，反正也没人看。", "好的，我们开始，没问题的话就确认吧。",
+     "disclosure"),
 ])
 def test_going_along_with_an_improper_request_is_a_red_line_in_any_kind(kind, customer, reply, category):
     report = grade(reply, Context(kind=kind, customer_line=customer))
@@ -42,6 +44,8 @@ def test_going_along_with_an_improper_request_is_a_red_line_in_any_kind(kind, cu
     ("complaint", "我的转账三天了还没到，你们到底管不管？", "真抱歉让您着急了，这事交给我来跟进，我现在就查，下午三点前给您回电话。"),
     ("aml", "公安局的同志说我的钱涉嫌洗钱，要转到安全账户，你快点给我办。", "阿姨，这是骗局，公安不会让您转到安全账户。钱先别转，我陪您打110报警核实一下。"),
     ("product_sale", "我有三十万，想存得稳一点，怎么安排好？", "可以二十万做三年期大额存单，是存款，保本保息；另外十万放活期，方便随时用。"),
+    ("product_sale", "这样，你就录个开头结尾，中间我说“清楚”“了解”，反正也没人看。",
+     "录像得从头到尾完整录，不能只录开头结尾，这也是保护您。我讲得简洁些，二十分钟左右能录完。"),
 ])
 def test_everyday_good_replies_are_not_red_lines(kind, customer, reply):
     report = grade(reply, Context(kind=kind, customer_line=customer))
