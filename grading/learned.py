@@ -6,7 +6,9 @@ weights of the features present, so the strongest cues of a decision can be list
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import zipfile
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import itemgetter
@@ -28,11 +30,28 @@ class LinearModel:
         self._rowmaps = {}                                        # FeatureSpace -> rows
 
     @classmethod
-    def load(cls, path: Path) -> "LinearModel":
-        """Read a model file written by grading.training.train."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    def load(cls, path: Path, fast: bool = True) -> "LinearModel":
+        """Read a model file written by grading.training.train (from its .npz when that was packed
+        from this very JSON, see grading.training.pack: the same numbers, read 50 times faster)."""
+        raw = Path(path).read_bytes()
+        if fast:
+            packed = _read_npz(npz_path(path), hashlib.sha256(raw).hexdigest())
+            if packed is not None:
+                return packed
+        data = json.loads(raw.decode("utf-8"))
         return cls(data["name"], data["link"], data["classes"], data["bias"], data["weights"],
                    data.get("meta", {}))
+
+    @classmethod
+    def _from_arrays(cls, head: dict, bias: np.ndarray, names: list, matrix: np.ndarray) -> "LinearModel":
+        self = cls.__new__(cls)
+        self.name, self.link, self.classes, self.meta = head["name"], head["link"], tuple(head["classes"]), head["meta"]
+        self.bias = bias
+        self.index = dict(zip(names, range(len(names))))
+        self.matrix = matrix
+        self._rowmaps = {}
+        self._packed = True        # read from the .npz (tests check the shipped ones are current)
+        return self
 
     def rows(self, features):
         """Row numbers of the features this model knows (features are distinct)."""
@@ -131,6 +150,47 @@ def _matrix(weights: dict, width: int) -> np.ndarray:
         return np.asarray(list(rows), dtype=np.float64)
     return np.fromiter(chain.from_iterable(rows), dtype=np.float64,
                        count=width * len(weights)).reshape(len(weights), width)
+
+
+# A packed model (grading.training.pack): the JSON's numbers as plain arrays. Names are one UTF-8
+# run split by NUL (no feature has one): a unicode array would be padded to the longest name.
+_SEP = "\x00"
+
+
+def npz_path(json_path: Path) -> Path:
+    """Where the packed copy of a JSON model lives."""
+    return Path(json_path).with_suffix(".npz")
+
+
+def write_npz(model: LinearModel, json_path: Path) -> None:
+    """Pack a model read from json_path beside it, recording the JSON's sha256."""
+    names = list(model.index)
+    if any(_SEP in f for f in names):
+        raise ValueError(f"{model.name}: a feature name holds a NUL; cannot pack")
+    head = {"name": model.name, "link": model.link, "classes": list(model.classes), "meta": model.meta}
+    np.savez_compressed(npz_path(json_path),
+             source_sha256=np.array(hashlib.sha256(Path(json_path).read_bytes()).hexdigest()),
+             head=np.frombuffer(json.dumps(head, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+             names=np.frombuffer(_SEP.join(names).encode("utf-8"), dtype=np.uint8),
+             bias=model.bias, matrix=model.matrix)
+
+
+def _read_npz(path: Path, digest: str):
+    """The packed model at path if it was packed from the JSON whose sha256 is digest, else None."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["source_sha256"]) != digest:
+                return None
+            head = json.loads(z["head"].tobytes().decode("utf-8"))
+            names, bias, matrix = z["names"].tobytes().decode("utf-8"), z["bias"], z["matrix"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None     # unreadable, or of another layout: the JSON is the truth
+    names = names.split(_SEP) if len(matrix) else []
+    if len(names) != len(matrix) or bias.dtype != np.float64 or matrix.dtype != np.float64:
+        return None
+    return LinearModel._from_arrays(head, bias, names, matrix)
 
 
 class FeatureSpace:
