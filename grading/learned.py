@@ -10,13 +10,13 @@ import hashlib
 import json
 import zipfile
 from functools import lru_cache
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import chain, compress, repeat
 from pathlib import Path
 
 import numpy as np
 
 MODELS = Path(__file__).parent / "models"
+_POSITIVE = (0.0).__lt__
 
 
 class LinearModel:
@@ -122,10 +122,12 @@ class LinearModel:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
             column = features.block()[:, features.space.columns[self].start + i].tolist()
-            # Sorted in Python (a few dozen numbers): stable, so equal weights keep the features'
-            # order, as a stable argsort of -weight does.
-            top = sorted(((j, w) for j, w in enumerate(column) if w > 0), key=itemgetter(1), reverse=True)[:n]
-            return list(zip(_names(features.names, [j for j, _ in top]), [w for _, w in top]))
+            # The positions of positive weights picked in C (0.0 < w is w > 0), then sorted in
+            # Python (a few dozen numbers): stable, and reverse=True keeps equal weights in the
+            # features' order, as a stable argsort of -weight does.
+            top = sorted(compress(range(len(column)), map(_POSITIVE, column)),
+                         key=column.__getitem__, reverse=True)[:n]
+            return list(zip(_names(features.names, top), [column[j] for j in top]))
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
