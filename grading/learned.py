@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
 from pathlib import Path
 
@@ -25,6 +25,7 @@ class LinearModel:
     def __init__(self, name: str, link: str, classes, bias, weights: dict, meta: dict):
         self.name, self.link, self.classes, self.meta = name, link, tuple(classes), meta
         self.bias = np.asarray(bias, dtype=np.float64)
+        self.names = list(weights)                                # row -> feature
         self.index = {f: i for i, f in enumerate(weights)}       # feature -> row
         self.matrix = _matrix(weights, len(self.classes))
         self._rowmaps = {}                                        # FeatureSpace -> rows
@@ -47,11 +48,17 @@ class LinearModel:
         self = cls.__new__(cls)
         self.name, self.link, self.classes, self.meta = head["name"], head["link"], tuple(head["classes"]), head["meta"]
         self.bias = bias
-        self.index = dict(zip(names, range(len(names))))
+        self.names = names     # `index` is made from them when first asked for (see below)
         self.matrix = matrix
         self._rowmaps = {}
         self._packed = True        # read from the .npz (tests check the shipped ones are current)
         return self
+
+    @cached_property
+    def index(self) -> dict:
+        """Feature -> row. Made on first use: grading looks features up in the shared space
+        (FeatureSpace), so the three largest models never need their own (saved at cold start)."""
+        return dict(zip(self.names, range(len(self.names))))
 
     def rows(self, features):
         """Row numbers of the features this model knows (features are distinct)."""
@@ -166,7 +173,7 @@ def npz_path(json_path: Path) -> Path:
 
 def write_npz(model: LinearModel, json_path: Path) -> None:
     """Pack a model read from json_path beside it, recording the JSON's sha256."""
-    names = list(model.index)
+    names = model.names
     if any(_SEP in f for f in names):
         raise ValueError(f"{model.name}: a feature name holds a NUL; cannot pack")
     head = {"name": model.name, "link": model.link, "classes": list(model.classes), "meta": model.meta}
@@ -202,7 +209,7 @@ class FeatureSpace:
     def __init__(self, models):
         # In the models' own order (ids are internal: no output depends on them, and sorting
         # 77,000 names cost every cold start).
-        names = dict.fromkeys(f for m in models for f in m.index)
+        names = dict.fromkeys(chain.from_iterable(m.names for m in models))
         self.index = dict(zip(names, range(len(names))))
         self.unknown = len(names)      # the row every unknown feature maps to (no model has it)
         # Every model's weights side by side on the space's rows (zeros where a model lacks a
@@ -219,8 +226,11 @@ class FeatureSpace:
         self.bias = np.zeros(start)      # the stacked models' biases side by side
         for m, columns in self.columns.items():
             self.bias[columns] = m.bias
-        for m, columns in self.columns.items():
-            rows = np.fromiter(map(self.index.__getitem__, m.index), dtype=np.int64, count=len(m.index))
+        for k, (m, columns) in enumerate(self.columns.items()):
+            if k == 0 and m is models[0]:    # numbered first, in its own order: its rows are 0, 1, ...
+                self.stack[:len(m.names), columns] = m.matrix
+                continue
+            rows = np.fromiter(map(self.index.__getitem__, m.names), dtype=np.int64, count=len(m.names))
             self.stack[rows, columns] = m.matrix
 
     def crossed(self, request: str) -> dict:
