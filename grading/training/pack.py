@@ -2,6 +2,9 @@
 
     python -m grading.training.pack [--out grading/models]     # also run at the end of training
 
+(It also rewrites grading/data/prechecks.json, the rule packs' pattern pre-checks: see
+grading.precheck_table.)
+
 Parsing the JSON models took about 0.4 s of every cold start; the same numbers as arrays load in
 a few milliseconds. The JSON stays the source (readable, diffable): each .npz records the sha256
 of the JSON it was made from, and the loader (grading.learned) uses it only while that JSON on
@@ -34,6 +37,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     for path in pack(Path(args.out)):
         print(f"wrote {path}")
+    # The rule packs' pattern pre-checks, the other table read at cold start (see its module).
+    from grading import precheck_table
+    print(f"wrote {precheck_table.TABLE}: {precheck_table.write()} patterns")
     return 0
 
 
