@@ -106,7 +106,9 @@ class LinearModel:
         else:
             raw = self.raw(features).tolist()
         if self.link == "sigmoid":
-            exps = np.exp([-min(max(r, -30.0), 30.0) for r in raw]).tolist()
+            # -min(max(r, -30.0), 30.0) without two calls per class: max keeps r unless -30.0
+            # is greater, min keeps that unless 30.0 is smaller (the same value, NaN included)
+            exps = np.exp([-(30.0 if 30.0 < c else c) for c in [-30.0 if -30.0 > r else r for r in raw]]).tolist()
             vals = [1 / (1 + e) for e in exps]
         elif self.link == "softmax":
             top = max(raw)
