@@ -11,12 +11,12 @@ import json
 import zipfile
 from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
+from operator import gt
 from pathlib import Path
 
 import numpy as np
 
 MODELS = Path(__file__).parent / "models"
-_POSITIVE = (0.0).__lt__
 
 
 class LinearModel:
@@ -131,10 +131,11 @@ class LinearModel:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
             column = features.block()[:, features.space.columns[self].start + i].tolist()
-            # The positions of positive weights picked in C (0.0 < w is w > 0), then sorted in
-            # Python (a few dozen numbers): stable, and reverse=True keeps equal weights in the
-            # features' order, as a stable argsort of -weight does.
-            top = sorted(compress(range(len(column)), map(_POSITIVE, column)),
+            # The positions of positive weights picked in C (operator.gt, not a bound float
+            # method: that is twice slower), then sorted in Python (a few dozen numbers): stable,
+            # and reverse=True keeps equal weights in the features' order, as a stable argsort
+            # of -weight does.
+            top = sorted(compress(range(len(column)), map(gt, column, repeat(0.0))),
                          key=column.__getitem__, reverse=True)[:n]
             return list(zip(_names(features.names, top), [column[j] for j in top]))
         if isinstance(features, Encoded):
