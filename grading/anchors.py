@@ -5,6 +5,7 @@ cheaper than running the rule's regex, so rules skip replies that lack every anc
 """
 from __future__ import annotations
 
+import math
 import re
 import re._parser as sre_parse  # the stdlib's own regex parser, so anchors follow its grammar
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, BRANCH, IN, LITERAL, MAX_REPEAT,
@@ -60,12 +61,32 @@ def _anchor_of(parsed):
 
 
 def prechecks(pattern: str) -> tuple:
-    """(anchor_chars, required_strings, second_strings) of a pattern, parsed once."""
+    """(anchor_chars, required_strings, second_strings) of a pattern, parsed once (or read from
+    the shipped table of the rule packs' patterns, see grading.precheck_table)."""
+    known = _table().get(pattern)
+    if known is not None:
+        return known
+    return compute_prechecks(pattern)
+
+
+def compute_prechecks(pattern: str) -> tuple:
+    """prechecks(pattern) worked out from the pattern itself."""
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & re.IGNORECASE:
         return _anchor_of(parsed), None, None
     candidates = _required(parsed)
     return _anchor_of(parsed), _strings_from(candidates), _second_from(candidates)
+
+
+def _table() -> dict:
+    global _TABLE
+    if _TABLE is None:
+        from grading.precheck_table import load
+        _TABLE = load()
+    return _TABLE
+
+
+_TABLE = None
 
 
 def second_strings(pattern: str):
@@ -153,7 +174,9 @@ def _minimal(strings) -> frozenset | None:
 
 def _rarity(strings) -> float:
     """A rough chance that a reply holds one of the strings (lower is better)."""
-    return sum(0.5 if len(s) == 1 and s in _COMMON else 0.2 if len(s) == 1 else 0.03 if len(s) == 2
+    # fsum: exact whatever the set's order (a plain sum of a set rounds differently from process to
+    # process, and two tied sets would swap places: harmless, but the shipped table must hold).
+    return math.fsum(0.5 if len(s) == 1 and s in _COMMON else 0.2 if len(s) == 1 else 0.03 if len(s) == 2
                else 0.005 for s in strings)
 
 

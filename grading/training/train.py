@@ -347,13 +347,23 @@ def _refit_blend(out: Path, dev) -> int:
 
 
 def main(argv=None) -> int:
-    """Train every model, choose thresholds on the dev split, write grading/models/*.json."""
+    """Train every model, choose thresholds on the dev split, write grading/models/*.json (and .npz)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extra", action="append", default=[], help="another corpus folder to train on")
     ap.add_argument("--out", default=str(MODELS), help="where to write the models")
     ap.add_argument("--only", choices=["gaming", "blend"],
                     help="train only the gaming model, or only re-fit the levels' line and blend")
     args = ap.parse_args(argv)
+    status = _train(args)
+    # The .npz copies the grader loads at cold start (each names the JSON it was made from).
+    from grading.training.pack import pack
+    for path in pack(Path(args.out)):
+        print(f"packed {path}")
+    return status
+
+
+def _train(args) -> int:
+    """Train what args ask for and write it as JSON."""
     pairs = load_corpus()
     for folder in args.extra:
         pairs += load_corpus(Path(folder))
