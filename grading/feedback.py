@@ -50,7 +50,7 @@ def category_name(category: str, lang: str = "zh") -> str:
 # How each point is worded, per language: the same points are chosen for both.
 POINTS = {
     "zh": {"red": "红线（{name}）：“{text}”——{message}。建议：{suggestion}",
-           "red_bare": "红线（{name}）：“{text}”——{message}。建议：",
+           "red_bare": "红线（{name}）：“{text}”——{message}。",
            "warning": "{dim}：“{text}”——{message}。{suggestion}",
            "missing": "{dim}：缺少“{move}”。", "fine": "回复完整得体，继续保持。"},
     "en": {"red": "Red line ({name}): “{text}” — {message}. Instead: {suggestion}",
@@ -111,14 +111,15 @@ def _worded(points: list, lang: str) -> list:
     for kind, what in points:
         if kind == "red":
             f = what
-            out.append(words["red" if f.suggestion else "red_bare"].format(
-                name=category_name(f.category, lang), text=f.text, message=f.message_for(lang),
+            # a scenario author's message often ends in its own full stop: one is enough
+            out.append(words["red" if f.suggestion_for(lang) else "red_bare"].format(
+                name=category_name(f.category, lang), text=f.text, message=f.message_for(lang).rstrip("。."),
                 suggestion=f.suggestion_for(lang)))
         elif kind == "flag":
             out.append((FLAG_MESSAGES_EN if en else FLAG_MESSAGES)[what])
         elif kind == "warning":
             f = what
-            out.append(words["warning"].format(dim=dims[f.dimension], text=f.text, message=f.message_for(lang),
+            out.append(words["warning"].format(dim=dims[f.dimension], text=f.text, message=f.message_for(lang).rstrip("。."),
                                                suggestion=f.suggestion_for(lang)))
         else:
             rule = what
