@@ -46,6 +46,9 @@ CATEGORY_MESSAGES_EN = {
     "private_dealing": "Signed or operated for the customer, handled their money privately, or sold an off-book product",
 }
 # Added to the English message of a rule's red line the combiner finds innocent in context.
+# ... and of one whose subject nobody in the conversation spoke of (grading/subjects.yml).
+UNSPOKEN_EN = (" (nobody in the conversation spoke of such a thing: not counted as a red line; "
+               "a coach should review it)")
 DOWNGRADED_EN = (" (read in context this looks like a refusal, a correction or an honest explanation: "
                  "not counted as a red line; a coach should review it)")
 
@@ -175,11 +178,16 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     theta = comb.meta.get("threshold", 0.5)
     out = []
     for f in findings:
-        if f.level == "red_line" and not f.rule.startswith("step.") and (
-                (f.category in verdict and verdict[f.category] < theta) or not _spoken_of(f.category, doc)):
-            f = replace(f, level="warning", confidence=verdict.get(f.category, f.confidence),
-                        message=f.message + "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）",
-                        message_en=f.message_en + DOWNGRADED_EN if f.message_en else "")
+        if f.level == "red_line" and not f.rule.startswith("step."):
+            if not _spoken_of(f.category, doc):
+                zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
+            elif f.category in verdict and verdict[f.category] < theta:
+                zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
+            else:
+                zh = None
+            if zh:
+                f = replace(f, level="warning", confidence=verdict.get(f.category, f.confidence),
+                            message=f.message + zh, message_en=f.message_en + en if f.message_en else "")
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
     ctx = doc.context
@@ -208,7 +216,8 @@ def _subjects() -> dict:
     from pathlib import Path
     import yaml
     data = yaml.safe_load((Path(__file__).parent / "subjects.yml").read_text(encoding="utf-8")) or {}
-    return {cat: (re.compile(item["subject"]), re.compile(item["only_when_about"]) if item.get("only_when_about") else None,
+    # the texts are normalized (u盾, r4 in lower case): the patterns ignore case
+    return {cat: (re.compile(item["subject"], re.I), re.compile(item["only_when_about"], re.I) if item.get("only_when_about") else None,
                   item.get("also_when"))
             for cat, item in data.items()}
 

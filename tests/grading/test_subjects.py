@@ -68,3 +68,11 @@ def test_a_sale_above_the_customers_level_is_still_unsuitable():
                    Context(kind="product_sale", customer_risk="C1", product_risk="R4",
                            customer_line="我是保守型的，但听说这个收益高，我能买吗？"))
     assert "suitability" in {f.category for f in report.red_lines}
+
+
+def test_a_usb_key_handed_over_is_staff_operation_not_a_gift_and_the_gift_rule_becomes_a_warning():
+    customer = "来，U盾你收着，密码在纸条上。下个月那笔货款你帮我转一下。"
+    report = grade("马总您放心，U盾先放我这儿，到时候我帮您转。", Context(kind="general", customer_line=customer))
+    assert {f.category for f in report.red_lines} == {"private_dealing"}
+    gift = [f for f in report.findings if f.category == "gift"]
+    assert gift and all(f.level == "warning" and "没有谈到" in f.message for f in gift)
