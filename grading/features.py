@@ -23,7 +23,9 @@ def text_features(text: str) -> tuple:
 @lru_cache(maxsize=8192)
 def text_features_split(text: str) -> tuple:
     """(text_features(text), how many of them are words and word pairs): those come first."""
-    ws = list(filter(_KEEP.search, words(text)))
+    # A word all of whose characters are alphanumeric (most of them) has a \w: the regex is
+    # asked only about the rest (re's \w is str.isalnum() or "_", so the same words are kept)
+    ws = [w for w in words(text) if w.isalnum() or _KEEP.search(w)]
     # Duplicates keep their first place: the same text gives the same features in the same order
     # (scores are summed in that order), without sorting hundreds of strings per reply. One list,
     # deduplicated once by dict.fromkeys, is several times cheaper than a dict updated per piece.
