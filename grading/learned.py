@@ -11,7 +11,7 @@ import json
 import zipfile
 from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
-from operator import gt
+from operator import gt, is_not
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +93,8 @@ class LinearModel:
         if isinstance(features, Encoded) and self in features.space.columns:
             return self.bias + features.sums(self)
         rows = self.rows(features)
-        return self.bias + self.matrix.take(rows, axis=0).sum(axis=0) if len(rows) else self.bias.copy()
+        # np.add.reduce is what ndarray.sum calls, without its Python wrapper (the same sum)
+        return self.bias + np.add.reduce(self.matrix.take(rows, axis=0), axis=0) if len(rows) else self.bias.copy()
 
     def predict(self, features) -> dict:
         """Class -> probability (sigmoid, softmax) or value (regression)."""
@@ -113,7 +114,7 @@ class LinearModel:
         elif self.link == "softmax":
             top = max(raw)
             exps = np.exp([r - top for r in raw])
-            total = float(exps.sum())
+            total = float(np.add.reduce(exps))
             vals = [e / total for e in exps.tolist()]
         else:
             vals = raw
@@ -148,8 +149,15 @@ class LinearModel:
             top = np.argsort(-weights, kind="stable")[:n]
             names = features.names
             return [(names[j], w) for j, w in zip(present[top].tolist(), weights[top].tolist())]
-        scored = [(f, float(self.matrix[self.index[f], i])) for f in features if f in self.index]
-        return sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:n]
+        # The known features' weights read in one numpy call (not one scalar per feature), then
+        # picked and sorted as above: stable, equal weights in the features' order.
+        rows = list(map(self.index.get, features))
+        known = list(map(is_not, rows, repeat(None)))
+        names = list(compress(features, known))
+        column = self.matrix[list(compress(rows, known)), i].tolist()
+        top = sorted(compress(range(len(column)), map(gt, column, repeat(0.0))),
+                     key=column.__getitem__, reverse=True)[:n]
+        return [(names[j], column[j]) for j in top]
 
 
 def _matrix(weights: dict, width: int) -> np.ndarray:
