@@ -343,17 +343,34 @@ class MoveRule(Rule):
 
     def find(self, doc: Doc) -> list:
         """The first place the move is made, as a `good` finding."""
+        # Only the first match that counts is wanted: each pattern's matches are read only up to
+        # its own first one that counts (您 is in a reply many times), and the earliest of those
+        # wins, longest first at one position, the earlier pattern on a tie — the first of
+        # _matches' sorted list that counts, without making and sorting every match.
+        best, best_key = None, None
+        for rx in _candidates(self._parts, doc):
+            for m in rx.finditer(doc.reading.text):
+                start, end = m.span()
+                if best_key is not None and start > best_key[0]:
+                    break       # this pattern can no longer come first
+                if end > start and self._counts(doc, m):
+                    if best_key is None or (start, -end) < best_key:
+                        best, best_key = m, (start, -end)
+                    break
+        return [self.finding(doc, best.start(), best.end(), move=self.move)] if best else []
+
+    def _counts(self, doc: Doc, m: re.Match) -> bool:
+        """Does a (non-empty) match make the move: not negated inside a word, nor by the
+        sentence, nor in a sentence that rules it out?"""
+        if doc.bounds and not _not_negated_inside_word(m, doc):
+            return False
         r = doc.reading
-        for m in _matches(self._parts, doc, whole_words=False):
-            if m.end() == m.start():
-                continue
-            if self.negation and r.negated(m.start(), m.end()):
-                continue
+        if self.negation and r.negated(m.start(), m.end()):
+            return False
+        if self._sentence:
             s = r.sentence_at(m.start())
-            if self._sentence and self._sentence.search(r.text, s.start, s.end):
-                continue
-            return [self.finding(doc, m.start(), m.end(), move=self.move)]
-        return []
+            return not self._sentence.search(r.text, s.start, s.end)
+        return True
 
 
 @dataclass
