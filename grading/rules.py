@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from grading.anchors import anchor_chars, prechecks
 from grading.model import Finding
@@ -18,10 +19,15 @@ class Doc:
     reading: object     # grading.text.Reading
     context: object     # grading.model.Context
     customer: str       # the customer's line, normalized
-    chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
     bounds: frozenset = frozenset()  # word boundaries (grading.wordseg), so terms match whole words
     anchors: int | None = None       # AnchorIndex.present(text): the indexed patterns that could match
     patterns: list = ()              # AnchorIndex.patterns: the compiled pattern of each bit
+
+    @cached_property
+    def chars(self) -> frozenset:
+        """The reply's characters, for the anchor checks of rules the AnchorIndex does not key
+        (made when such a rule first asks: most replies meet none)."""
+        return frozenset(self.reading.text)
 
 
 @dataclass
@@ -137,7 +143,8 @@ class AnchorIndex:
         self.bits, self.always, n = {}, 0, 0
         longer, also, self.unconditioned = {}, {}, 0
         self.patterns = []     # bit index -> compiled pattern
-        for rule in rules:
+        self.owners = []       # bit index -> (the position in `rules`, the rule) of its pattern
+        for pos, rule in enumerate(rules):
             parts = getattr(rule, "_parts", None)
             if not isinstance(parts, _Parts):
                 continue
@@ -146,6 +153,7 @@ class AnchorIndex:
                 bit = 1 << n
                 n += 1
                 self.patterns.append(rx)
+                self.owners.append((pos, rule))
                 for s in second or ():
                     also[s] = also.get(s, 0) | bit
                 if not second:
