@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from grading.anchors import anchor_chars, prechecks
+from grading.anchors import prechecks
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -83,11 +83,6 @@ class Rule:
 
 def _compile(patterns) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-def _absent(anchor, doc) -> bool:
-    """True when the reply lacks every character a match would need (so the regex is skipped)."""
-    return anchor is not None and anchor.isdisjoint(doc.chars)
 
 
 class _Parts(tuple):
@@ -389,11 +384,15 @@ class JargonRule(Rule):
     def __post_init__(self):
         self.level = self.level if self.level != "warning" else "suggestion"
         self._re = re.compile("|".join(re.escape(t.lower()) for t in sorted(self.terms, key=len, reverse=True)))
+        # Keyed by the AnchorIndex like the other rules, so it runs only on replies that could hold a term
+        self._parts = _parts((self._re.pattern,))
 
     def find(self, doc: Doc) -> list:
         """Each unexplained term once."""
         out, seen = [], set()
         text = doc.reading.text
+        if not _candidates(self._parts, doc):
+            return []
         for m in self._re.finditer(text):
             term = m.group(0)
             plain = self.terms.get(term) or next(v for k, v in self.terms.items() if k.lower() == term)
@@ -418,13 +417,15 @@ class ConditionalRule(Rule):
 
     def __post_init__(self):
         self._if = _compile(self.if_patterns)
-        self._anchor = anchor_chars(self._if.pattern)
+        # Its X patterns' parts only say whether X could be said: the AnchorIndex keys them, so
+        # grading runs this rule only on the few replies holding what one of them needs.
+        self._parts = _parts(self.if_patterns)
         self._then = _compile(self.then_patterns)
 
     def find(self, doc: Doc) -> list:
         """The first X said without its Y."""
         r = doc.reading
-        if _absent(self._anchor, doc):
+        if not _candidates(self._parts, doc):
             return []
         for m in self._if.finditer(r.text):
             if self.negation and r.negated(m.start(), m.end()):
