@@ -55,10 +55,11 @@ def shared_content(reply: str, customer: str) -> set:
 
 def is_empty(text: str) -> bool:
     """Nothing but spaces and punctuation."""
-    return not re.search(r"[\w\u4e00-\u9fff]", text)
+    return not _WORD_RUNS.search(text)
 
 
 _WORD_RUNS = re.compile(r"[\w\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _HAN_RUNS = re.compile(_CJK.pattern + "+")
 
 
@@ -71,7 +72,7 @@ def is_gibberish(text: str) -> bool:
     if not chars:
         return False
     han = "".join(_HAN_RUNS.findall(chars))     # every Chinese character is a word character
-    words = len(han) + len(re.findall(r"[A-Za-z]{2,}", text))
+    words = len(han) + len(_LATIN_WORD.findall(text))
     if len(han) < 0.4 * len(chars) and len(han) < 0.7 * words and not re.fullmatch(r"[\d\s.,%，。]+", text):
         return True
     if len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3:
@@ -171,9 +172,13 @@ _COMMON_CHARS = set("的一是不了在有我你您他她这个们来上大为�
                     "好么什没都吗吧呢啊哦嗯呀给把让被还很再先又")
 
 
+# Compiled here, not looked up in re's cache at each call: these run on every reply
+_TOKEN_SEP = re.compile(r"[\s，。、！？；：,.!?;:]+")
+
+
 def is_word_salad(text: str) -> bool:
     """Keywords strung together without sentences ("您好 大额 现金 身份证 反洗钱 核实…")."""
-    tokens = [t for t in re.split(r"[\s，。、！？；：,.!?;:]+", text) if t]
+    tokens = [t for t in _TOKEN_SEP.split(text) if t]
     if len(tokens) < 6:
         return False
     lengths = [len(t) for t in tokens]
