@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from grading.anchors import anchor_chars, prechecks
+from grading.anchors import prechecks
 from grading.model import Finding
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
@@ -18,10 +19,15 @@ class Doc:
     reading: object     # grading.text.Reading
     context: object     # grading.model.Context
     customer: str       # the customer's line, normalized
-    chars: frozenset = frozenset()   # the reply's characters, for the rules' anchor checks
     bounds: frozenset = frozenset()  # word boundaries (grading.wordseg), so terms match whole words
     anchors: int | None = None       # AnchorIndex.present(text): the indexed patterns that could match
     patterns: list = ()              # AnchorIndex.patterns: the compiled pattern of each bit
+
+    @cached_property
+    def chars(self) -> frozenset:
+        """The reply's characters, for the anchor checks of rules the AnchorIndex does not key
+        (made when such a rule first asks: most replies meet none)."""
+        return frozenset(self.reading.text)
 
 
 @dataclass
@@ -79,11 +85,6 @@ def _compile(patterns) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def _absent(anchor, doc) -> bool:
-    """True when the reply lacks every character a match would need (so the regex is skipped)."""
-    return anchor is not None and anchor.isdisjoint(doc.chars)
-
-
 class _Parts(tuple):
     """A rule's patterns, each with its anchor, and the union of all anchors (None if any part
     has none): a reply lacking every one of them skips the whole rule at one set test. An
@@ -137,7 +138,8 @@ class AnchorIndex:
         self.bits, self.always, n = {}, 0, 0
         longer, also, self.unconditioned = {}, {}, 0
         self.patterns = []     # bit index -> compiled pattern
-        for rule in rules:
+        self.owners = []       # bit index -> (the position in `rules`, the rule) of its pattern
+        for pos, rule in enumerate(rules):
             parts = getattr(rule, "_parts", None)
             if not isinstance(parts, _Parts):
                 continue
@@ -146,6 +148,7 @@ class AnchorIndex:
                 bit = 1 << n
                 n += 1
                 self.patterns.append(rx)
+                self.owners.append((pos, rule))
                 for s in second or ():
                     also[s] = also.get(s, 0) | bit
                 if not second:
@@ -343,17 +346,34 @@ class MoveRule(Rule):
 
     def find(self, doc: Doc) -> list:
         """The first place the move is made, as a `good` finding."""
+        # Only the first match that counts is wanted: each pattern's matches are read only up to
+        # its own first one that counts (您 is in a reply many times), and the earliest of those
+        # wins, longest first at one position, the earlier pattern on a tie — the first of
+        # _matches' sorted list that counts, without making and sorting every match.
+        best, best_key = None, None
+        for rx in _candidates(self._parts, doc):
+            for m in rx.finditer(doc.reading.text):
+                start, end = m.span()
+                if best_key is not None and start > best_key[0]:
+                    break       # this pattern can no longer come first
+                if end > start and self._counts(doc, m):
+                    if best_key is None or (start, -end) < best_key:
+                        best, best_key = m, (start, -end)
+                    break
+        return [self.finding(doc, best.start(), best.end(), move=self.move)] if best else []
+
+    def _counts(self, doc: Doc, m: re.Match) -> bool:
+        """Does a (non-empty) match make the move: not negated inside a word, nor by the
+        sentence, nor in a sentence that rules it out?"""
+        if doc.bounds and not _not_negated_inside_word(m, doc):
+            return False
         r = doc.reading
-        for m in _matches(self._parts, doc, whole_words=False):
-            if m.end() == m.start():
-                continue
-            if self.negation and r.negated(m.start(), m.end()):
-                continue
+        if self.negation and r.negated(m.start(), m.end()):
+            return False
+        if self._sentence:
             s = r.sentence_at(m.start())
-            if self._sentence and self._sentence.search(r.text, s.start, s.end):
-                continue
-            return [self.finding(doc, m.start(), m.end(), move=self.move)]
-        return []
+            return not self._sentence.search(r.text, s.start, s.end)
+        return True
 
 
 @dataclass
@@ -364,11 +384,15 @@ class JargonRule(Rule):
     def __post_init__(self):
         self.level = self.level if self.level != "warning" else "suggestion"
         self._re = re.compile("|".join(re.escape(t.lower()) for t in sorted(self.terms, key=len, reverse=True)))
+        # Keyed by the AnchorIndex like the other rules, so it runs only on replies that could hold a term
+        self._parts = _parts((self._re.pattern,))
 
     def find(self, doc: Doc) -> list:
         """Each unexplained term once."""
         out, seen = [], set()
         text = doc.reading.text
+        if not _candidates(self._parts, doc):
+            return []
         for m in self._re.finditer(text):
             term = m.group(0)
             plain = self.terms.get(term) or next(v for k, v in self.terms.items() if k.lower() == term)
@@ -393,13 +417,15 @@ class ConditionalRule(Rule):
 
     def __post_init__(self):
         self._if = _compile(self.if_patterns)
-        self._anchor = anchor_chars(self._if.pattern)
+        # Its X patterns' parts only say whether X could be said: the AnchorIndex keys them, so
+        # grading runs this rule only on the few replies holding what one of them needs.
+        self._parts = _parts(self.if_patterns)
         self._then = _compile(self.then_patterns)
 
     def find(self, doc: Doc) -> list:
         """The first X said without its Y."""
         r = doc.reading
-        if _absent(self._anchor, doc):
+        if not _candidates(self._parts, doc):
             return []
         for m in self._if.finditer(r.text):
             if self.negation and r.negated(m.start(), m.end()):

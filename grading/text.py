@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SENTENCE_END = re.compile(r"[。！？；\n…]+|[!?;](?!\d)")
 # 、 joins a list, not clauses: "没有哪款理财是零风险、保本保收益的" is one negated thought.
@@ -44,9 +44,9 @@ _REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别
 _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|别信|不要信|不存在|不可能")
 
 
-@dataclass(frozen=True)
-class Span:
-    """A [start, end) piece of the normalized text."""
+class Span(NamedTuple):
+    """A [start, end) piece of the normalized text (a named tuple: a reading makes a dozen per
+    reply, and a tuple is made several times faster than a frozen dataclass)."""
     start: int
     end: int
 
