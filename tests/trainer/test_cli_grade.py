@@ -77,3 +77,20 @@ def test_the_conversation_so_far_is_read_and_bounded(tmp_path):
     assert "history" in bad["error"]
     wrong = grade_record({"id": "s", "reply": "王先生您好", "context": {"kind": "general", "customer_surname": "温"}}, 3)
     assert any(f["rule"] == "etiquette.WrongName" for f in wrong["findings"])
+
+
+def test_grading_loads_no_web_or_database_stack():
+    """`rmtrainer grade` starts in the grader's own time: Flask, SQLAlchemy and Alembic stay unloaded."""
+    import subprocess
+    import sys
+    code = ("import sys; from trainer.cli import main; main.get_command(None, 'grade'); "
+            "print(sorted({'flask', 'flask_login', 'sqlalchemy', 'alembic', 'scenarios'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_lists_every_command():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == {"corpus", "db", "grade", "model", "retention", "scenarios", "serve", "users"}

@@ -5,7 +5,7 @@ import click
 
 
 def _app():
-    from trainer import create_app
+    from trainer.app import create_app
     return create_app({"SCHEMA_CHECK": False})
 
 

@@ -8,6 +8,7 @@ import sys
 import click
 
 from grading import DIMENSIONS, Context, ContextError, grade
+from grading.engine import warm
 from grading.feedback import CATEGORY_NAMES, DIMENSION_NAMES
 from grading.normalize import pattern_to_simplified
 from grading.safe_regex import is_safe
@@ -106,13 +107,14 @@ def grade_line(numbered: tuple, explain: bool = False):
 
 def _graded(numbered: list, jobs: int, explain: bool):
     """Output records in input order; with jobs > 1 the lines are graded in that many processes."""
+    # Loaded once here, then frozen out of the collector's sight: one process walks it in no
+    # collection again, and forked workers start with the rules and models in memory.
+    warm()
     if jobs <= 1 or len(numbered) < 2 * CHUNK:
         return map(lambda n: grade_line(n, explain), numbered)
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    from grading.engine import warm
-    warm()   # loaded once here: forked workers start with the rules and models in memory
     pool = ProcessPoolExecutor(max_workers=jobs)
     # map() keeps input order; chunks amortise the hand-over between processes.
     return _closing(pool, pool.map(partial(grade_line, explain=explain), numbered, chunksize=CHUNK))
@@ -125,6 +127,9 @@ def _closing(pool, results):
         pool.shutdown()
 
 
+# json.dumps(out, ensure_ascii=False) builds a new encoder per call; one made once writes the same text.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def _batch(input_file, output_file, jobs: int = 1, explain: bool = False) -> int:
     # Lines end at \n only: JSON text may hold U+2028 or U+0085, which splitlines() splits at;
@@ -132,13 +137,14 @@ def _batch(input_file, output_file, jobs: int = 1, explain: bool = False) -> int
     lines = input_file.read().split(b"\n")
     numbered = list(enumerate(lines, 1))
     failed = 0
+    write = output_file.write   # click's lazy file looks the method up on every call otherwise
     for out in _progress(_graded(numbered, jobs, explain), len(numbered)):
         if out is None:
             continue
         if "error" in out:
             failed += 1
             click.echo(f"line {out['line']}: {out['error']}", err=True)
-        output_file.write(json.dumps(out, ensure_ascii=False) + "\n")
+        write(_ENCODE(out) + "\n")
     return failed
 
 

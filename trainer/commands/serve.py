@@ -10,7 +10,7 @@ import click
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve_command(demo: bool, host: str, port: int):
     """Run the web app on this machine (in production: `gunicorn -c gunicorn.conf.py`, see docs/deployment.md)."""
-    from trainer import create_app
+    from trainer.app import create_app
     # The embedded SQLite demo migrates itself; a production database is upgraded explicitly.
     overrides = {"AUTO_MIGRATE": demo}
     if host in ("127.0.0.1", "localhost", "::1"):

@@ -12,7 +12,7 @@ from trainer.models import ROLES
 @contextmanager
 def _app_context():
     """The app as the environment configures it (DATABASE_URL, SECRET_KEY), its database closed after."""
-    from trainer import create_app
+    from trainer.app import create_app
     from trainer.extensions import db
     app = create_app()
     with app.app_context():
