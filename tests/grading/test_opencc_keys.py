@@ -35,3 +35,15 @@ def test_traditional_text_goes_to_opencc():
     assert not unchanged("才子佳人")            # a phrase key starting with common characters
     assert unchanged("您好，我马上帮您查询，今天给您回复。")    # plain simplified text skips it
     assert not unchanged("\ud800")              # OpenCC refuses it: it must still be asked
+
+
+def test_a_common_start_of_a_phrase_key_alone_does_not_send_a_text_to_opencc():
+    assert unchanged("请问直接去网点办可以吗？")   # 直接 starts a key (直接參與); no key stands here
+
+
+def test_on_the_corpus_every_reply_let_through_is_one_opencc_leaves_as_it_is():
+    from grading.training.corpus import load_corpus
+    texts = {p.reply for p in load_corpus()} | {p.customer for p in load_corpus()}
+    through = [t for t in texts if unchanged(t)]
+    assert len(through) > len(texts) // 2
+    assert [t for t in through if _T2S.convert(t) != t] == []
