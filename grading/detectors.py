@@ -17,7 +17,9 @@ _FILLER = re.compile(
     r"祝您|生活愉快|工作顺利|身体健康|再见|欢迎|光临|理解|明白|体谅|您的心情|心情|感受|请|麻烦|"
     r"尊敬的|亲爱的|客户|先生|女士|您|我们|我|的|了|呢|吧|啊|呀|哦|嗯|是|很|也|都|这|那|和|与|及|"
     r"好的|好|没问题|可以|支持|耐心|信任|配合|宝贵|意见|服务|竭诚|为您|祝[^，。！]{0,8}|新年快乐|万事如意|"
-    r"身体健康|投资顺利|需求匹配|产品优势|风险提示|的信任")
+    r"身体健康|投资顺利|需求匹配|产品优势|风险提示|的信任|"
+    # how a restatement is introduced and closed ("您是说……对吧？"): the words in between are the customer's
+    r"您是说|您说的|您说|对吧|我们将|我们会")
 # Discourse fillers of a reply that talks without a line of argument.
 _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好|"
                      r"说实话|什么的|听说|有的|看情况|也不一定|也可能|好像|挺|吧。|吧？|嘛")
@@ -29,7 +31,10 @@ _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|
                     r"利率也很|很有竞争力|业绩亮眼|[九八七]五?折")
 # Words that acknowledge without answering: a restatement followed by these is still an echo.
 _NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|收到您的(情况|问题|诉求)|您的(诉求|问题|情况)|"
-                         r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)")
+                         r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)|"
+                         # a restatement closed with "noted" and nothing done: 我都记下了, 收到, 还有什么可以帮您
+                         r"(我)?(都|已经?)?记下(来)?了|收到[！!。，,]|请问还有什么(可以|需要)?(帮|为)?您?(的|做)?的?|"
+                         r"(会|将)认真对待(您的)?(反馈|意见)?")
 
 # Strings one of which every non-answer contains (worked out from the pattern by grading.anchors):
 # most replies hold none, and searching for them costs a tenth of running _NON_ANSWER itself.
@@ -81,21 +86,27 @@ def is_gibberish(text: str) -> bool:
 
 
 _PERSON = re.compile(r"[我你您咱]")
+# How a restatement is closed with nothing done: the customer's words handed back, then "noted".
+_NOTED = re.compile(r"(都|已经?)记下(来)?了|已(经)?(为您)?(完整)?记录|记录下来了|收到[！!。，,]|"
+                    r"还有什么(可以|需要)?(帮|为)您|认真对待|(感谢|谢谢)(您的)?反馈")
 
 
 def is_echo(text: str, customer: str) -> bool:
     """Mostly the customer's own words handed back, with little added: "我"/"你" turned into
     "您" and courtesy formulas tacked on do not make them the trainee's own."""
     answered = _NON_ANSWER.sub("，", text) if _NON_ANSWER_HINT.search(text) else text   # no non-answer: as is
+    closed = _NOTED.search(text) is not None     # "已记录", "我都记下了", "还有什么可以帮您"
     mine = cjk_bigrams(_PERSON.sub("您", answered))
     if not mine or not customer:
         return False
     theirs = _customer_grams(customer)
-    if len(mine & theirs) / len(mine) < 0.6:
+    if len(mine & theirs) / len(mine) < (0.4 if closed else 0.6):
         return False        # most replies: no need to take the (long) filler pattern to them
     novel = mine - theirs - cjk_bigrams(_PERSON.sub("您", "，".join(_FILLER.findall(text))))
     novel = {b for b in novel if not (b[0] == "您" or b[1] == "您")}
-    return len(novel) < 8
+    # A restatement closed by "noted" may paraphrase the customer a little more (分几天存 for 分几天):
+    # what it adds of its own is still only a few pairs.
+    return len(novel) < (10 if closed else 8)
 
 
 @lru_cache(maxsize=1024)

@@ -61,3 +61,18 @@ def test_a_curt_refusal_is_curt_but_still_compliant():
     report = grade("不能借，规定。", Context(kind="general", customer_line=LOAN_FROM_STAFF))
     assert report.flags == ["no_substance"] and report.total <= 15
     assert report.scores["compliance"] >= 60 and not report.red_lines
+
+
+def test_the_customers_words_restated_and_closed_with_noted_are_an_echo():
+    customer = "你们之前那个小王跟我说这个理财是保本的，现在亏了6%！你就说，这到底保不保本？"
+    reply = "您是说小王跟您说这是保本的，现在亏了6%，对吧？您的心情我非常理解，我们会认真对待您的反馈。"
+    report = grade(reply, Context(kind="complaint", customer_line=customer))
+    assert "echo" in report.flags and report.total < 20
+
+
+@pytest.mark.parametrize("reply", ["征信记录不能删除，请您理解。投诉可以在我这里登记。",
+                                   "基金不保本，这个我得说实话。投诉我先给您登记上。"])
+def test_an_honest_answer_that_registers_the_complaint_is_not_an_echo(reply):
+    customer = "你们那个经理当初说保本，现在亏了！我要投诉，你们把那条记录给我删了！"
+    report = grade(reply, Context(kind="complaint", customer_line=customer))
+    assert "echo" not in report.flags and report.total >= 20
