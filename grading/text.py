@@ -42,6 +42,10 @@ _REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别
                        r"(刚才)?(说|提到|讲|问|听说|看到|宣传|写|承诺)(过)?的?|所谓的?|号称|声称|听说|"
                        r"至于|关于|说到|您想(要)?|您打算|您问的")
 _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|别信|不要信|不存在|不可能")
+# The customer's claim asked back and knocked down in the next sentence: "稳赚不赔？天上能掉馅饼？",
+# "保本5%？您哪听来的，没这种东西。" A plain 不 is not enough here ("保本？不用担心，保的").
+_ASKED_BACK_REFUTED = re.compile(r"哪(儿|里)?(听|看)(来|到|说)的|没(有)?(这|那)(种|回|样的?)(事|东西|产品|说法)?|馅饼|"
+                                 r"不可能|骗人|骗子|忽悠|不存在|别信|不要信|想多了|没这回事|哪有这")
 
 
 class Span(NamedTuple):
@@ -132,6 +136,13 @@ class Reading:
 
     def quoted(self, start: int, end: int) -> bool:
         """Is the match inside quotation marks or reported speech, and corrected afterwards?"""
+        sentence = self.sentence_at(start)
+        idx = self.sentence_index(start)
+        if (sentence.end < len(self.text) and self.text[sentence.end] in "？?"
+                and sentence.end - sentence.start <= end - start + 6 and idx + 1 < len(self.sentences)):
+            following = self.sentences[idx + 1]
+            if _ASKED_BACK_REFUTED.search(self.text, following.start, following.end):
+                return True
         clause = self.clause_at(start)
         before = self.text[clause.start:start]
         in_quotes = self.text.count("“", 0, start) > self.text.count("”", 0, start) or (
@@ -139,7 +150,6 @@ class Reading:
         reported = bool(_REPORTED.search(before))
         if not (in_quotes or reported):
             return False
-        idx = self.sentence_index(start)
         tail_end = self.sentences[min(idx + 1, len(self.sentences) - 1)].end
         return bool(_CORRECTION.search(self.text[end:tail_end]))
 

@@ -44,3 +44,15 @@ def test_refutation_in_other_words_is_read_as_a_refutation():
 def test_excusing_words_in_an_earlier_clause_do_not_excuse():
     assert "suitability" in red("我如实跟您讲，测评那几题选C就能到C4，这个R4的基金您就能买了。",
                                 kind="product_sale", customer_risk="C2", product_risk="R4")
+
+
+@pytest.mark.parametrize("reply", ["保本5%？您哪听来的，没这种东西。", "保本5%？您哪聽來的，沒這種東西。"])
+def test_a_claim_asked_back_and_knocked_down_is_not_the_claim(reply):
+    report = grade(reply, Context(kind="product_sale", customer_line="隔壁说你们有个保本5%的理财？"))
+    assert not report.red_lines
+
+
+@pytest.mark.parametrize("reply", ["保本？当然保本。", "保本？不用担心，肯定保本的。"])
+def test_a_claim_asked_back_and_then_confirmed_is_still_the_claim(reply):
+    report = grade(reply, Context(kind="product_sale", customer_line="这个理财保本吗？"))
+    assert "guarantee" in {f.category for f in report.red_lines}
