@@ -48,7 +48,8 @@ def test_excusing_words_in_an_earlier_clause_do_not_excuse():
 
 @pytest.mark.parametrize("reply", ["保本5%？您哪听来的，没这种东西。", "保本5%？您哪聽來的，沒這種東西。"])
 def test_a_claim_asked_back_and_knocked_down_is_not_the_claim(reply):
-    report = grade(reply, Context(kind="product_sale", customer_line="隔壁说你们有个保本5%的理财？"))
+    report = grade(reply, Context(kind="general", customer_risk="C2", product_risk="R3",
+                                  customer_line="我听说你们有款理财年化5%，保本的，还有额度吗？"))
     assert not report.red_lines
 
 
