@@ -53,6 +53,12 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# Simplified characters tw2s reads as Taiwan variants when they stand alone: 么 -> 幺 ("买么子",
+# "么么哒", a pattern's "怎(么)?样"). The only two in the CJK block; kept as typed, so a simplified
+# text comes out as its traditional spelling does (麼 -> 么).
+_KEEP_SIMPLIFIED = "么苧"
+
+
 @lru_cache(maxsize=4096)
 def _convert(text: str) -> str:
     if unchanged(text):     # no key of tw2s's dictionaries stands in it: OpenCC would return it as is
@@ -60,6 +66,8 @@ def _convert(text: str) -> str:
     converted = _T2S.convert(text)
     if len(converted) != len(text):
         converted = "".join(_T2S.convert(c) if len(_T2S.convert(c)) == 1 else c for c in text)
+    if "么" in text or "苧" in text:
+        converted = "".join(o if o in _KEEP_SIMPLIFIED else c for o, c in zip(text, converted))
     return converted
 
 

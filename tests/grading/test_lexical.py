@@ -57,3 +57,16 @@ def test_a_claim_asked_back_and_knocked_down_is_not_the_claim(reply):
 def test_a_claim_asked_back_and_then_confirmed_is_still_the_claim(reply):
     report = grade(reply, Context(kind="product_sale", customer_line="这个理财保本吗？"))
     assert "guarantee" in {f.category for f in report.red_lines}
+
+
+def test_a_dialect_maozi_in_simplified_is_graded_as_its_traditional_spelling():
+    # tw2s reads a lone 么 as the Taiwan variant of 幺 ("买么子" came out "买幺子"); typed 麼 gives 么.
+    customer = "听说在你们这贷款得先买保险？"
+    simplified = grade("莫听别个乱讲，冇得这回事。贷款就是贷款，不要您买么子。", Context(kind="loan_rejection", customer_line=customer))
+    traditional = grade("莫聽別個亂講，冇得這回事。貸款就是貸款，不要您買麼子。", Context(kind="loan_rejection", customer_line=customer))
+    assert simplified.scores == traditional.scores and simplified.total == traditional.total
+
+
+def test_a_sarcastic_so_what_is_found_with_its_optional_character():
+    report = grade("那又怎么样？规定就是规定。", Context(kind="complaint", customer_line="你们这服务太差了！"))
+    assert "etiquette.Sarcasm" in {f.rule for f in report.findings}
