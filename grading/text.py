@@ -21,7 +21,7 @@ _NOT_NEGATORS = re.compile(r"不少|不错|不过|不好意思|差不多|不仅|
 # 停止/叫停 negate an act in progress ("要求立即停止联系您家人和单位" stops the contact, it is not one).
 _NEGATOR = re.compile(r"并不|并非|并没有|绝不|决不|不能|不会|不敢|不可能|不可以|不得|不要|不是|不再|"
                       r"没有|没法|无法|严禁|禁止|切勿|谈不上|哪有|哪里有|怎么可能|不存在|停止|叫停|"
-                      r"不|没|无|非|未|别|勿")
+                      r"不|没|无|非|未|别|勿|≠")      # "业绩比较基准≠预期收益率" denies the equation
 # A term refuted after it: "保本是不可能的", "稳赚不赔这种事不存在".
 _POST_NEGATION = re.compile(r"[^。！？]{0,12}?(是不可能|不可能|不存在|并不存在|是假的|不现实|没有这回事|"
                             r"是没有的|根本没有|是不对的|不成立|是误解|是误区|是骗人|违规|违法|犯罪|"

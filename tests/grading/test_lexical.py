@@ -70,3 +70,9 @@ def test_a_dialect_maozi_in_simplified_is_graded_as_its_traditional_spelling():
 def test_a_sarcastic_so_what_is_found_with_its_optional_character():
     report = grade("那又怎么样？规定就是规定。", Context(kind="complaint", customer_line="你们这服务太差了！"))
     assert "etiquette.Sarcasm" in {f.rule for f in report.findings}
+
+
+def test_a_benchmark_denied_with_the_not_equal_sign_is_not_a_promise():
+    report = grade("业绩比较基准≠预期收益率，产品为净值型，到期年化以实际净值为准。",
+                   Context(kind="product_sale", customer_line="说明书写业绩比较基准3.2%，那到期就是3.2%对吧？"))
+    assert not report.red_lines
