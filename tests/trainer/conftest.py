@@ -17,7 +17,7 @@ PASSWORD = "correct-horse-9"
 
 def database_url(tmp_path) -> str:
     """SQLite in the test's folder, or RMTRAINER_TEST_DATABASE_URL (emptied first), e.g. the
-    PostgreSQL that .ci/run runs the suite against a second time."""
+    PostgreSQL that .ci/run runs tests/trainer against a second time."""
     url = os.environ.get("RMTRAINER_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
