@@ -136,8 +136,8 @@ class Reading:
 
     def quoted(self, start: int, end: int) -> bool:
         """Is the match inside quotation marks or reported speech, and corrected afterwards?"""
-        sentence = self.sentence_at(start)
         idx = self.sentence_index(start)
+        sentence = self.sentences[idx]
         if (sentence.end < len(self.text) and self.text[sentence.end] in "？?"
                 and sentence.end - sentence.start <= end - start + 6 and idx + 1 < len(self.sentences)):
             following = self.sentences[idx + 1]
