@@ -44,6 +44,7 @@ class Stance:
     cues: tuple = ()
     examples: tuple = ()
     title_en: str = ""       # the title in English, for an English UI
+    settled_by: tuple = ()   # wordings that settle the stance whatever the model reads
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class StanceReading:
     span: tuple = (-1, -1)             # normalized span of the words that show it
     cues: tuple = field(default_factory=tuple)
     probs: dict = field(default_factory=dict)   # the stance model's probability of every stance
+    settled: bool = False              # read from a wording that settles it (Stance.settled_by)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +85,8 @@ def catalogue() -> tuple:
                 for k, v in data["requests"].items()}
     stances = {k: Stance(id=k, title=v["title"], complies_with_request=bool(v["complies_with_request"]),
                          cues=tuple(re.compile(c) for c in v.get("cues") or ()),
-                         examples=tuple(v.get("examples") or ()), title_en=v.get("title_en", ""))
+                         examples=tuple(v.get("examples") or ()), title_en=v.get("title_en", ""),
+                         settled_by=tuple(re.compile(c) for c in v.get("settled_by") or ()))
                for k, v in data["stances"].items()}
     return requests, stances
 
@@ -156,6 +159,12 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
         conf, cues = probs[best], tuple(f for f, _ in m.cues(pair_feats, best, 4))
     else:
         best, conf, cues = _stance_by_cues(text, request), 0.6, ()
+    if request.improper:
+        for stance in stances.values():
+            for rx in stance.settled_by:
+                m = rx.search(text)
+                if m:   # "您要是坚持，也不是不行": a hedged yes is a yes, whatever the model reads
+                    return StanceReading(stance, 1.0, (m.start(), m.end()), cues, probs, settled=True)
     span = _evidence(text, stances[best])
     return StanceReading(stances[best], conf, span, cues, probs)
 

@@ -116,8 +116,10 @@ def _customer_grams(customer: str) -> frozenset:
 
 
 # Words that agree to something: what turns a parroted request into a yes ("分三天来取，行").
+# A bare yes before the customer's own word is the usual Chinese way to answer a yes-or-no
+# question ("是不是报了？" — "嗯，报了"): an answer, not a parrot.
 _AGREES = re.compile(r"行|(?<!问)好(?!的心情)|可以|没问题|成|收下|收了|收着|就这么|没事|放心|照办|"
-                     r"按您说的|答应|ok|OK")
+                     r"按您说的|答应|ok|OK|^[嗯对是][，,。！!、\s]|^(是的|没错|对的|有的)")
 
 
 _GREETINGS = re.compile(r"[您你]好|早上好|下午好|晚上好")

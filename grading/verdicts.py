@@ -205,7 +205,24 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
             out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,
                                 feats))
             have.add(cat)
+    if stance.settled and stance.stance.complies_with_request and request.improper \
+            and request.type.category not in have:
+        # A wording that settles the stance ("您要是坚持，也不是不行") is as sure as a rule.
+        out.append(_settled_finding(doc, request, stance))
     return out
+
+
+def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Finding:
+    """The red line of going along with a request, shown on the sentence that says so."""
+    sentence = doc.reading.sentence_at(stance.span[0])
+    o_start, o_end = doc.norm.span(sentence.start, sentence.end)
+    return Finding(rule=f"conversation.{request.type.id}", dimension="compliance", level="red_line",
+                   message=request.type.message, start=o_start, end=o_end,
+                   text=doc.norm.original[o_start:o_end], category=request.type.category,
+                   source=request.type.source, request=request.type.id,
+                   cues=(doc.reading.text[stance.span[0]:stance.span[1]],), confidence=1.0,
+                   suggestion=_suggestion(request), message_en=request.type.message_en,
+                   suggestion_en=_suggestion_en(request))
 
 
 @lru_cache(maxsize=None)

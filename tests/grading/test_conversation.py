@@ -2,9 +2,11 @@
 Complying with (or deferring) an improper request is a red line in that request's category, in
 any kind of scenario — even when the reply's own words name nothing."""
 import pytest
+import yaml
 
 from grading import Context, grade
-from grading.conversation import catalogue, read_request
+from grading.conversation import FILE, catalogue, read_request, read_stance
+from grading.learned import encode_reply
 from grading.normalize import to_simplified
 
 
@@ -17,6 +19,36 @@ def test_every_request_type_is_documented_and_reads_its_own_examples():
             assert rt.category and rt.message and rt.source, rt.id
         for line in rt.examples:
             assert read_request(to_simplified(line)).type.id == rt.id, (rt.id, line)
+
+
+def test_a_hedged_yes_settles_the_stance_and_a_but_clause_does_not():
+    _, stances = catalogue()
+    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))["stances"]
+    request = read_request("二十万现金我分五天取，每天四万，这样就不用登记了吧？")
+    assert request.improper
+    for sid, stance in stances.items():
+        for reply in data[sid].get("settled_examples") or ():
+            reading = read_stance(reply, request, encode_reply(reply, "general", request.type.id))
+            assert reading.settled and reading.stance.id == sid, (sid, reply)
+        for reply in data[sid].get("unsettled_examples") or ():
+            reading = read_stance(reply, request, encode_reply(reply, "general", request.type.id))
+            assert not reading.settled, (sid, reply)
+
+
+@pytest.mark.parametrize("kind,customer,reply", [
+    ("general", "这笔钱你帮我转到你朋友公司那个12%的项目里，转你个人卡上就行。",
+     "您要是真想投，那也不是不行，就当咱俩私下的事，收益我按月转给您。"),
+    ("product_sale", "双录太耽误时间了，能不能别录了？", "您要是实在不想录，也不是不行，这单先按普通业务走。"),
+])
+def test_a_hedged_yes_to_an_improper_request_is_a_red_line_shown_on_its_sentence(kind, customer, reply):
+    report = grade(reply, Context(kind=kind, customer_line=customer))
+    assert report.red_lines and report.total < 40, report.reading
+    assert any("不是不行" in f.text for f in report.red_lines)
+
+
+def test_a_plain_yes_before_the_customers_word_answers_the_question():
+    report = grade("嗯，报了。", Context(kind="aml", customer_line="是不是你们把我报可疑了？要是报了你就直说。"))
+    assert {f.category for f in report.red_lines} == {"aml_tipoff"}
 
 
 @pytest.mark.parametrize("kind,customer,reply,category", [
