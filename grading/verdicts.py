@@ -7,6 +7,7 @@ a clause of the reply and says why: the request that was complied with, or the m
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -191,9 +192,11 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
         out.append(f)
     have = {f.category for f in out if f.level == "red_line"}
     ctx = doc.context
-    if ctx.customer_risk and ctx.product_risk and not ctx.risk_mismatch:
+    if ctx.customer_risk and ctx.product_risk and not ctx.risk_mismatch \
+            and not _names_level_above(doc.reading.text, ctx.customer_risk):
         # The product is within the customer's level: no sale here can be unsuitable by level
-        # (coaching the assessment is a rule's to find, with its own words).
+        # (coaching the assessment is a rule's to find, with its own words) — unless the reply
+        # brings up another product above the customer's level ("我给您推个R4的").
         have.add("suitability")
     # With neither a rule nor the customer's request behind it, the model must also find that the
     # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
@@ -223,6 +226,15 @@ def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Fin
                    cues=(doc.reading.text[stance.span[0]:stance.span[1]],), confidence=1.0,
                    suggestion=_suggestion(request), message_en=request.type.message_en,
                    suggestion_en=_suggestion_en(request))
+
+
+_PRODUCT_LEVEL = re.compile(r"(?<![a-z0-9])r([1-5])(?![0-9])")
+
+
+def _names_level_above(text: str, customer_risk: str) -> bool:
+    """Does the (normalized, lower-case) reply name a product risk level above the customer's?"""
+    level = int(customer_risk[1])
+    return any(int(d) > level for d in _PRODUCT_LEVEL.findall(text))
 
 
 @lru_cache(maxsize=None)

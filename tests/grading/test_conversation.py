@@ -90,3 +90,14 @@ def test_a_request_made_earlier_in_the_conversation_is_still_read():
     report = grade("行，说定了。", ctx)
     assert report.reading["request"] == "offers_gift" and report.reading["request_carried"]
     assert "gift" in {f.category for f in report.red_lines}
+
+
+@pytest.mark.parametrize("reply,red", [
+    ("张大哥这个3.2%要是嫌低，我给您推个R4的权益类，去年干了8%，您C3也能买，我在系统里给您调一下", True),
+    ("R4的权益类超出了您C3的等级，我不能推荐；这款R2的到期收益以实际为准，不是保证的3.2%。", False),
+])
+def test_a_sale_within_the_level_is_no_excuse_for_pitching_a_product_above_it(reply, red):
+    ctx = Context(kind="product_sale", customer_risk="C3", product_risk="R2",
+                  customer_line="这说明书写业绩比较基准3.2%，那到期就是3.2%对吧？")
+    report = grade(reply, ctx)
+    assert ("suitability" in {f.category for f in report.red_lines}) is red, report.reading
