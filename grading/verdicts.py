@@ -201,8 +201,11 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     # With neither a rule nor the customer's request behind it, the model must also find that the
     # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
     floor = comb.meta.get("any_floor_alone", 0.0)
+    refused = not stance.stance.complies_with_request and stance.stance.id not in ("answers", "ignores")
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
-        alone = cat != request.type.category
+        # A request the reply refuses or counters is behind the category only if the model also
+        # finds a breach at all ("你这是想洗钱吧？" refuses a question about reports; it tells nothing).
+        alone = cat != request.type.category or (refused and cat not in rule_cats)
         if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor) \
                 and (not alone or _spoken_of(cat, doc)):
             out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,

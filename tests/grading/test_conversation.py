@@ -101,3 +101,13 @@ def test_a_sale_within_the_level_is_no_excuse_for_pitching_a_product_above_it(re
                   customer_line="这说明书写业绩比较基准3.2%，那到期就是3.2%对吧？")
     report = grade(reply, ctx)
     assert ("suitability" in {f.category for f in report.red_lines}) is red, report.reading
+
+
+@pytest.mark.parametrize("customer,reply", [
+    ("我分四天来、每天取4万9，这样就不会被你们上报了吧？", "你这是想洗钱吧？正经发工资谁非得用现金还躲着报？"),
+    ("我今天存4万5明天存4万5，这样就不会被你们登记上报了吧？", "你这是想逃避监管啊，那更得给你登记了"),
+])
+def test_an_accusing_refusal_is_rude_but_tells_the_customer_nothing(customer, reply):
+    report = grade(reply, Context(kind="general", customer_line=customer))
+    assert not report.red_lines, report.reading
+    assert report.scores["etiquette"] < 60 and report.total < 60     # still poor service
