@@ -38,10 +38,10 @@ HONEST_FLAGGED = 0.005
 MAX_FALSE_RATE = 0.004     # a category's threshold keeps false red lines on clean replies under this
 MAX_FALSE_RATE_ANY = 0.02  # ... and the any-violation model's, on the corpus's mostly hard negatives
 COMBINER_FALSE_RATE = 0.03  # the final verdict's false red lines on the corpus's clean replies
-ANY_FLOOR_ALONE = 0.3      # a category with no rule or request behind it also needs "any" this high
-                           # (0.5 chosen first on the dev split: recall 0.844 -> 0.838, false 2.6 % ->
-                           # 2.4 %; 0.3 on all development sets, r5-r11 and corpus-dev: 4 more of
-                           # 2,245 violations found, no new false red line among 3,515 clean replies)
+ANY_FLOOR_ALONE = 0.5      # a category with no rule or request behind it also needs "any" this high
+                           # (chosen on the dev split: recall 0.844 -> 0.838, false 2.6 % -> 2.4 %;
+                           # 0.3 was tried on all development sets: 4 more of 2,245 violations found,
+                           # but a correct benchmark disclaimer (any 0.49) became a guarantee)
 FOLDS = 5
 PRUNE = 0.03               # weights smaller than this are left out of the shipped file
 
