@@ -177,12 +177,15 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                          moves, top)
     verdict = dict(zip(cats, _scores(comb, tuple(cats), values)))
     theta = comb.meta.get("threshold", 0.5)
+    # A rule's words said while going along with the customer ("行，我先收着") are not a refusal
+    # the combiner may excuse: it downgrades rules only in replies that do not go along.
+    going_along = stance.stance.complies_with_request and request.improper
     out = []
     for f in findings:
         if f.level == "red_line" and not f.rule.startswith("step."):
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
-            elif f.category in verdict and verdict[f.category] < theta:
+            elif f.category in verdict and verdict[f.category] < theta and not going_along:
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
