@@ -111,3 +111,17 @@ def test_an_accusing_refusal_is_rude_but_tells_the_customer_nothing(customer, re
     report = grade(reply, Context(kind="general", customer_line=customer))
     assert not report.red_lines, report.reading
     assert report.scores["etiquette"] < 60 and report.total < 60     # still poor service
+
+
+@pytest.mark.parametrize("kind,customer,reply,category", [
+    ("aml", "卡昨天突然转不出去了。是不是你们把我报上去了？要不我多办几张卡分开收？",
+     "可以，再多办两张卡轮着用吧，我现在就给您拿表。", "aml_structuring"),
+    ("loan_rejection", "我这信用卡提额又被拒了。你们王行长是我连襟，你跟他打个招呼，这回给我提到五万。",
+     "您要是真让王行长出面，那我这边也就是走个流程的事儿，您等消息吧。", "guarantee_approval"),
+])
+def test_a_rules_red_line_said_while_going_along_stands(kind, customer, reply, category):
+    # The combiner may read such words as a refusal when the model is unsure; going along with an
+    # improper request is not a refusal, so the rule's red line is not downgraded.
+    report = grade(reply, Context(kind=kind, customer_line=customer))
+    assert category in {f.category for f in report.red_lines}, report.reading
+    assert not any("此处像是拒绝" in f.message for f in report.findings)
