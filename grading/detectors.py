@@ -68,6 +68,13 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _HAN_RUNS = re.compile(_CJK.pattern + "+")
 
 
+def _real_chinese(han: str) -> bool:
+    """Enough Chinese words of two or more characters to be a sentence, whatever English is mixed
+    in ("邓老师，your risk profile is C2，按suitability rule不能sell给您")."""
+    from grading.wordseg import words
+    return len(han) >= 8 and sum(len(w) >= 2 for w in words(han)) >= 3
+
+
 def is_gibberish(text: str) -> bool:
     """Keyboard mashing or one character repeated: little Chinese, or almost no variety. An
     English word counts as one word, as a Chinese character does ("这个product是R4" is a sentence)."""
@@ -78,7 +85,8 @@ def is_gibberish(text: str) -> bool:
         return False
     han = "".join(_HAN_RUNS.findall(chars))     # every Chinese character is a word character
     words = len(han) + len(_LATIN_WORD.findall(text))
-    if len(han) < 0.4 * len(chars) and len(han) < 0.7 * words and not re.fullmatch(r"[\d\s.,%，。]+", text):
+    if len(han) < 0.4 * len(chars) and len(han) < 0.7 * words and not re.fullmatch(r"[\d\s.,%，。]+", text) \
+            and not _real_chinese(han):
         return True
     if len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3:
         return True

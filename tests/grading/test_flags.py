@@ -57,6 +57,14 @@ def test_english_words_in_a_chinese_reply_are_not_gibberish():
     assert report.total >= 40
 
 
+def test_a_reply_mostly_in_english_words_is_not_gibberish_when_its_chinese_is_a_sentence():
+    report = grade("邓老师，your risk profile is C2，R4 mismatch，按suitability rule不能sell给您，KYC也不能redo for you。",
+                   Context(kind="product_sale", customer_risk="C2", product_risk="R4",
+                           customer_line="我想买那个R4的基金，测评能不能重做一下？"))
+    assert "gibberish" not in report.flags and not report.red_lines
+    assert report.scores["compliance"] >= 60
+
+
 def test_a_curt_refusal_is_curt_but_still_compliant():
     report = grade("不能借，规定。", Context(kind="general", customer_line=LOAN_FROM_STAFF))
     assert report.flags == ["no_substance"] and report.total <= 15
