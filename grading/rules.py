@@ -262,12 +262,14 @@ class PhraseRule(Rule):
     _SUBJECTS = {
         # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.
         "deposit": (re.compile(r"存款|大额存单|存单|国债|定期|活期|存款保险"),
-                    re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管|分红|(?<!存款)保险|保单|年金|万能险")),
+                    re.compile(r"理财|基金|信托|私募|股票|净值|投资|产品收益|这款|这个产品|资管|分红|(?<!存款)保险|保单|年金|万能险|"
+                               r"(?<![a-z])r[1-5](?!\d)")),    # a risk-rated product (r2) is no deposit
     }
 
     # "存单不是理财" speaks of a deposit; "比定期高", "跟存款一样" compare a product with one.
     _DENIED = re.compile(r"(不是|并非|不属于|而不是|不同于|不像)(理财|基金|信托|私募|股票|投资)|"
-                         r"(比|跟|和|与|同|像|胜过|高于|超过|不输)(银行)?(的)?(定期|存款|存单|活期|国债)")
+                         r"(比|跟|和|与|同|像|胜过|高于|超过|不输)(银行)?(的)?(定期|存款|存单|活期|国债)|"
+                         r"(就当|当成|当作|权当)(是)?(存)?(银行)?(的)?(定期|存款|存单)")
 
     def __post_init__(self):
         self._parts = _parts(self.patterns)
