@@ -180,12 +180,16 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     # A rule's words said while going along with the customer ("行，我先收着") are not a refusal
     # the combiner may excuse: it downgrades rules only in replies that do not go along.
     going_along = stance.stance.complies_with_request and request.improper
+    # ... nor are words a rule condemns after a refusal turns ("……不过您要真急，钱进进出出几回"):
+    # the refusal before the turn is not what the reply does after it.
+    turn = _turn(doc)
     out = []
     for f in findings:
         if f.level == "red_line" and not f.rule.startswith("step."):
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
-            elif f.category in verdict and verdict[f.category] < theta and not going_along:
+            elif f.category in verdict and verdict[f.category] < theta and not going_along \
+                    and not _after_the_turn(doc, turn, f.start):
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
@@ -219,6 +223,34 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
         # A wording that settles the stance ("您要是坚持，也不是不行") is as sure as a rule.
         out.append(_settled_finding(doc, request, stance))
     return out
+
+
+# A refusal or a principle stated first, then a turn to what the reply will do after all
+# ("原则上不挂钩哈，不过……", "这个真不行，我们有规定……哎，您都塞过来了，那我先替您收着").
+_TURN = re.compile(r"不过|但是|可是|只是|但(?!凡)|……|…|算了|要不这样|要不然")
+_HOLDS_FIRST = re.compile(r"原则上|理论上|按规定|规定|不能|不行|不可以|不合规|不允许|没法|不收|不挂钩|"
+                          r"不强制|不用|不要")
+
+
+_STILL_REFUSING = re.compile(r"不(?!过|過)|没法|别|別|無法|无法|禁止")
+
+
+def _after_the_turn(doc, turn: tuple, start: int) -> bool:
+    """Do the rule's words come after the turn, in its sentence, with no refusal between (the
+    reply has given way)?"""
+    begin, end = turn
+    return begin <= start < end and not _STILL_REFUSING.search(doc.norm.original, begin, start)
+
+
+def _turn(doc) -> tuple:
+    """(start, end) in the original reply of the part of a sentence after a refusal-then-turn;
+    (-1, -1) if the reply has none."""
+    text = doc.reading.text
+    for m in _TURN.finditer(text):
+        if m.end() < len(text) and _HOLDS_FIRST.search(text, 0, m.start()):
+            sentence = doc.reading.sentence_at(m.end())
+            return doc.norm.offsets[m.end()], doc.norm.span(m.end(), max(m.end() + 1, sentence.end))[1]
+    return -1, -1
 
 
 def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Finding:

@@ -125,3 +125,23 @@ def test_a_rules_red_line_said_while_going_along_stands(kind, customer, reply, c
     report = grade(reply, Context(kind=kind, customer_line=customer))
     assert category in {f.category for f in report.red_lines}, report.reading
     assert not any("此处像是拒绝" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("kind,customer,reply,category", [
+    ("general", "手机银行太麻烦了，你帮我操作吧，密码我告诉你。",
+     "按规定我们不能代客户操作的……不过您信得过我，手机银行您先登着，密码我记个本上，您要买啥打个电话给我就行。",
+     "private_dealing"),
+    ("loan_rejection", "续贷要不要我存点定期？",
+     "原则上续贷不能附加条件，但是现在额度紧，您配合存一点，审批那边也好说话，保险就算了。", "tying"),
+])
+def test_words_a_rule_condemns_after_a_refusal_gives_way_stand(kind, customer, reply, category):
+    report = grade(reply, Context(kind=kind, customer_line=customer))
+    assert category in {f.category for f in report.red_lines}, report.reading
+
+
+def test_a_careful_refusal_that_later_names_safe_deposits_is_not_a_guarantee():
+    reply = ("但测评这件事我真不能帮您挑答案，也不能替您做。测评可以重新做，但只有在您的实际情况变了的时候才有意义。"
+             "按您现在C1的情况，适合的是大额存单和储蓄国债，都是本金有保障的，或者R1级的现金管理类产品，它也不是存款，不保本。")
+    report = grade(reply, Context(kind="product_sale", customer_risk="C1", product_risk="R3",
+                                  customer_line="测评你帮我改成C3吧，我签字自担风险。"))
+    assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
