@@ -189,7 +189,7 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
             elif f.category in verdict and verdict[f.category] < theta and not going_along \
-                    and not _after_the_turn(doc, turn, f.start):
+                    and not _after_the_turn(doc, turn, f):
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
@@ -232,14 +232,17 @@ _HOLDS_FIRST = re.compile(r"原则上|理论上|按规定|规定|不能|不行|�
                           r"不强制|不用|不要")
 
 
-_STILL_REFUSING = re.compile(r"不(?!过|過)|没法|别|別|無法|无法|禁止")
+_STILL_REFUSING = re.compile(r"不(?!过|過|为例|為例)|没法|别|別|無法|无法|禁止")
 
 
-def _after_the_turn(doc, turn: tuple, start: int) -> bool:
-    """Do the rule's words come after the turn, in its sentence, with no refusal between (the
-    reply has given way)?"""
+def _after_the_turn(doc, turn: tuple, finding) -> bool:
+    """Do the rule's words come after the turn, in its sentence, with no refusal between or after
+    them in the sentence (the reply has given way, and does not take it back: "但用您爱人的账户买，
+    本质上是绕开风险等级的管理，银行不能这样办理" explains the rule it names)?"""
     begin, end = turn
-    return begin <= start < end and not _STILL_REFUSING.search(doc.norm.original, begin, start)
+    original = doc.norm.original
+    return begin <= finding.start < end and not _STILL_REFUSING.search(original, begin, finding.start) \
+        and not _STILL_REFUSING.search(original, finding.end, end)
 
 
 def _turn(doc) -> tuple:

@@ -145,3 +145,11 @@ def test_a_careful_refusal_that_later_names_safe_deposits_is_not_a_guarantee():
     report = grade(reply, Context(kind="product_sale", customer_risk="C1", product_risk="R3",
                                   customer_line="测评你帮我改成C3吧，我签字自担风险。"))
     assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
+
+
+def test_a_workaround_named_after_a_turn_and_then_refused_is_an_explanation():
+    reply = ("杨先生，我知道您觉得我这也不行那也不行，挺憋屈的。但用您爱人的账户买，钱是您的、风险也是您担，"
+             "本质上是绕开风险等级的管理，银行不能这样办理。咱们在您的等级内看看别的选择？")
+    report = grade(reply, Context(kind="product_sale", customer_risk="C2", product_risk="R4",
+                                  customer_line="那用我老婆的账户买总行了吧？她测评是C4。"))
+    assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
