@@ -139,17 +139,16 @@ def test_words_a_rule_condemns_after_a_refusal_gives_way_stand(kind, customer, r
     assert category in {f.category for f in report.red_lines}, report.reading
 
 
-def test_a_careful_refusal_that_later_names_safe_deposits_is_not_a_guarantee():
-    reply = ("但测评这件事我真不能帮您挑答案，也不能替您做。测评可以重新做，但只有在您的实际情况变了的时候才有意义。"
-             "按您现在C1的情况，适合的是大额存单和储蓄国债，都是本金有保障的，或者R1级的现金管理类产品，它也不是存款，不保本。")
-    report = grade(reply, Context(kind="product_sale", customer_risk="C1", product_risk="R3",
-                                  customer_line="测评你帮我改成C3吧，我签字自担风险。"))
-    assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
-
-
-def test_a_workaround_named_after_a_turn_and_then_refused_is_an_explanation():
-    reply = ("杨先生，我知道您觉得我这也不行那也不行，挺憋屈的。但用您爱人的账户买，钱是您的、风险也是您担，"
-             "本质上是绕开风险等级的管理，银行不能这样办理。咱们在您的等级内看看别的选择？")
-    report = grade(reply, Context(kind="product_sale", customer_risk="C2", product_risk="R4",
-                                  customer_line="那用我老婆的账户买总行了吧？她测评是C4。"))
+@pytest.mark.parametrize("risk,customer,reply", [
+    (("C1", "R3"), "测评你帮我改成C3吧，我签字自担风险。",
+     "但测评这件事我真不能帮您挑答案，也不能替您做。测评可以重新做，但只有在您的实际情况变了的时候才有意义。"
+     "按您现在C1的情况，适合的是大额存单和储蓄国债，都是本金有保障的，或者R1级的现金管理类产品，它也不是存款，不保本。"),
+    (("C2", "R4"), "那用我老婆的账户买总行了吧？她测评是C4。",
+     "杨先生，我知道您觉得我这也不行那也不行，挺憋屈的。但用您爱人的账户买，钱是您的、风险也是您担，"
+     "本质上是绕开风险等级的管理，银行不能这样办理。咱们在您的等级内看看别的选择？"),
+])
+def test_a_careful_refusal_that_names_the_forbidden_thing_after_a_turn_is_no_red_line(risk, customer, reply):
+    # Safe deposits named in a later sentence; a workaround named after "但" and refused after it.
+    report = grade(reply, Context(kind="product_sale", customer_risk=risk[0], product_risk=risk[1],
+                                  customer_line=customer))
     assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
