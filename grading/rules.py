@@ -325,10 +325,18 @@ class PhraseRule(Rule):
         return out
 
 
+_PRODUCT_LEVEL = re.compile(r"(?<![a-z])p?r([1-5])(?!\d)")
+
+
+def product_levels(text: str) -> list:
+    """The product risk levels a text names (R3, r3, PR3 -> 3), in order."""
+    return [int(x) for x in _PRODUCT_LEVEL.findall(text.lower())]
+
+
 def _names_a_level_within(sentence: str, customer_risk) -> bool:
     """Does the sentence speak of a product of a risk level the customer may buy ("推荐这款R3固收+"
     to a C3 customer), and of none above it? Then it is not the unsuitable product of the situation."""
-    levels = [int(x) for x in re.findall(r"(?<![a-z])p?r([1-5])(?!\d)", sentence.lower())]
+    levels = product_levels(sentence)
     own = re.fullmatch(r"[cC]([1-5])", customer_risk or "")
     return bool(levels and own) and max(levels) <= int(own.group(1))
 

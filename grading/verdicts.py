@@ -16,6 +16,7 @@ import numpy as np
 from grading.conversation import RequestReading, StanceReading
 from grading.learned import encode_reply, model
 from grading.model import Finding
+from grading.rules import product_levels
 
 # The model's own word for a category when no request explains it (a spontaneous violation).
 CATEGORY_MESSAGES = {
@@ -181,15 +182,14 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     # the combiner may excuse: it downgrades rules only in replies that do not go along.
     going_along = stance.stance.complies_with_request and request.improper
     # ... nor are words a rule condemns after a refusal turns ("……不过您要真急，钱进进出出几回"):
-    # the refusal before the turn is not what the reply does after it.
-    turn = _turn(doc)
+    # the refusal before the turn is not what the reply does after it (looked for only when needed).
     out = []
     for f in findings:
         if f.level == "red_line" and not f.rule.startswith("step."):
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
             elif f.category in verdict and verdict[f.category] < theta and not going_along \
-                    and not _after_the_turn(doc, turn, f):
+                    and not _after_the_turn(doc, _turn(doc), f):
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
@@ -259,23 +259,13 @@ def _turn(doc) -> tuple:
 def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Finding:
     """The red line of going along with a request, shown on the sentence that says so."""
     sentence = doc.reading.sentence_at(stance.span[0])
-    o_start, o_end = doc.norm.span(sentence.start, sentence.end)
-    return Finding(rule=f"conversation.{request.type.id}", dimension="compliance", level="red_line",
-                   message=request.type.message, start=o_start, end=o_end,
-                   text=doc.norm.original[o_start:o_end], category=request.type.category,
-                   source=request.type.source, request=request.type.id,
-                   cues=(doc.reading.text[stance.span[0]:stance.span[1]],), confidence=1.0,
-                   suggestion=_suggestion(request), message_en=request.type.message_en,
-                   suggestion_en=_suggestion_en(request))
-
-
-_PRODUCT_LEVEL = re.compile(r"(?<![a-z0-9])r([1-5])(?![0-9])")
+    return _red_line(doc, request.type.category, sentence.start, sentence.end, request,
+                     (doc.reading.text[stance.span[0]:stance.span[1]],), 1.0)
 
 
 def _names_level_above(text: str, customer_risk: str) -> bool:
-    """Does the (normalized, lower-case) reply name a product risk level above the customer's?"""
-    level = int(customer_risk[1])
-    return any(int(d) > level for d in _PRODUCT_LEVEL.findall(text))
+    """Does the reply name a product risk level above the customer's?"""
+    return any(level > int(customer_risk[1]) for level in product_levels(text))
 
 
 @lru_cache(maxsize=None)
@@ -349,7 +339,12 @@ def _finding(doc, cat: str, p: float, request, feats) -> Finding:
     m = model("redline")
     strongest = m.cues(feats, cat, 30)
     start, end = _best_clause(doc, strongest)
-    cues = tuple(f for f, _ in strongest[:5])
+    return _red_line(doc, cat, start, end, request, tuple(f for f, _ in strongest[:5]), p)
+
+
+def _red_line(doc, cat: str, start: int, end: int, request, cues: tuple, p: float) -> Finding:
+    """A red line on the normalized span [start, end): the request complied with (and its
+    regulation), or the model's word for the category when no request explains it."""
     if request is not None:
         rule, message, source = f"conversation.{request.type.id}", request.type.message, request.type.source
         message_en = request.type.message_en
