@@ -208,6 +208,7 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     # With neither a rule nor the customer's request behind it, the model must also find that the
     # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
     floor = comb.meta.get("any_floor_alone", 0.0)
+    settled = stance.settled and stance.stance.complies_with_request and request.improper
     refused = not stance.stance.complies_with_request and stance.stance.id not in ("answers", "ignores")
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         # A request the reply refuses or counters is behind the category only if the model also
@@ -215,12 +216,20 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
         alone = cat != request.type.category or (refused and cat not in rule_cats)
         if verdict[cat] >= theta and cat not in have and not (alone and probs.get("any", 0.0) < floor) \
                 and (not alone or _spoken_of(cat, doc)):
-            out.append(_finding(doc, cat, verdict[cat], request if cat == request.type.category else None,
-                                feats))
+            if settled and cat == request.type.category:
+                continue  # shown below, on the words that settle it
+            found = _finding(doc, cat, verdict[cat], request if cat == request.type.category else None, feats)
+            if cat != request.type.category and any(_overlaps(found, f) for f in out
+                                                    if f.rule.startswith("step.") and f.level != "red_line"):
+                # Words the scenario's step names as a fault but not a red line (letting the
+                # customer leave his occupation blank) are not a breach on the model's reading alone:
+                # the step's author has judged that act.
+                continue
+            out.append(found)
             have.add(cat)
-    if stance.settled and stance.stance.complies_with_request and request.improper \
-            and request.type.category not in have:
-        # A wording that settles the stance ("您要是坚持，也不是不行") is as sure as a rule.
+    if settled and request.type.category not in have:
+        # A wording that settles the stance ("您要是坚持，也不是不行") is as sure as a rule, and the
+        # sentence that says it is the evidence a trainee needs (not the model's likeliest clause).
         out.append(_settled_finding(doc, request, stance))
     return out
 
@@ -280,6 +289,11 @@ def _subjects() -> dict:
     return {cat: (re.compile(item["subject"], re.I), re.compile(item["only_when_about"], re.I) if item.get("only_when_about") else None,
                   item.get("also_when"))
             for cat, item in data.items()}
+
+
+def _overlaps(a, b) -> bool:
+    """Do two findings mark overlapping words of the reply?"""
+    return a.start < b.end and b.start < a.end
 
 
 def _spoken_of(cat: str, doc) -> bool:
