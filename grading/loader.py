@@ -17,7 +17,7 @@ COMMON_KEYS = {"type", "message", "suggestion", "level", "category", "source", "
                "penalty", "cap", "examples", "description", "message_en", "suggestion_en"}
 TYPE_KEYS = {
     "phrase": {"patterns", "negation", "quotation", "refusal_only", "exempt_subject",
-               "unless_after", "unless_sentence", "window"},
+               "unless_after", "unless_sentence", "window", "customer_says"},
     "move": {"move", "patterns", "negation", "unless_sentence"},
     "jargon": {"terms"},
     "conditional": {"if", "then", "negation"},
@@ -25,7 +25,7 @@ TYPE_KEYS = {
 RENAMED = {"if": "if_patterns", "then": "then_patterns"}
 WHEN_KEYS = {"risk_mismatch", "min_customer_age", "product_risk_at_least", "has_product_risk"}
 EXAMPLE_KEYS = {"fail", "pass", "context"}
-PATTERN_KEYS = ("patterns", "if", "then", "refusal_only", "unless_after", "unless_sentence")
+PATTERN_KEYS = ("patterns", "if", "then", "refusal_only", "unless_after", "unless_sentence", "customer_says")
 
 
 class RuleError(Exception):

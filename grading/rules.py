@@ -7,6 +7,7 @@ from functools import cached_property
 
 from grading.anchors import prechecks
 from grading.model import Finding
+from grading.normalize import to_simplified
 
 _EXPLAINED = re.compile(r"[^。！？]{0,4}?(（|\(|，?(就是|也就是|即|是指|指的是|意思是|说的是|简单说|"
                         r"通俗(地)?(说|讲)|换句话说|打个比方|相当于))")
@@ -258,6 +259,9 @@ class PhraseRule(Rule):
     unless_after: str | None = None
     unless_sentence: str | None = None
     window: int = 12
+    # Only when the customer's line (or an earlier one) says this: a reply's words that are fine
+    # in general ("好的，账号给我，我这就给您转") are a fault after "公安让我转到安全账户".
+    customer_says: str | None = None
 
     _SUBJECTS = {
         # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.
@@ -276,6 +280,13 @@ class PhraseRule(Rule):
         self._refusal = re.compile(self.refusal_only) if self.refusal_only else None
         self._after = re.compile(self.unless_after) if self.unless_after else None
         self._sentence = re.compile(self.unless_sentence) if self.unless_sentence else None
+        self._customer = re.compile(self.customer_says) if self.customer_says else None
+
+    def _customer_said(self, doc: Doc) -> bool:
+        """Did the customer, in this line or an earlier one, say what the rule needs?"""
+        earlier = getattr(doc.context, "history", ()) or ()
+        return any(self._customer.search(to_simplified(line) if i else line)
+                   for i, line in enumerate((doc.customer, *earlier)))
 
     def _excused(self, doc: Doc, m: re.Match) -> bool:
         r, text = doc.reading, doc.reading.text
@@ -316,6 +327,8 @@ class PhraseRule(Rule):
 
     def find(self, doc: Doc) -> list:
         """Forbidden phrases not excused by negation, quotation or subject."""
+        if self._customer is not None and not self._customer_said(doc):
+            return []
         out, last_end = [], -1
         for m in _matches(self._parts, doc):
             if m.start() < last_end or m.end() == m.start() or self._excused(doc, m):
