@@ -20,6 +20,13 @@ _FILLER = re.compile(
     r"身体健康|投资顺利|需求匹配|产品优势|风险提示|的信任|"
     # how a restatement is introduced and closed ("您是说……对吧？"): the words in between are the customer's
     r"您是说|您说的|您说|对吧|我们将|我们会")
+# What a restatement closed with "noted" adds that is not the trainee's own either (is_echo only):
+# its closing formulas ("已了解您的需求，我们将依法依规处理"), the customer's name and title, and
+# the sales slogan recited instead of an answer.
+_RESTATED = re.compile(
+    r"告诉我这些|放心|认真对待|支持|咨询|依法依规|处理|已了解|了解|需求|充分|已经|稍后|详细|解答|收到|"
+    r"记下|记录|[\u4e00-\u9fff](?:大哥|大姐|老板|师傅|阿姨|叔叔|老师|经理|总|院长|会计|医生|园长)|"
+    r"理财非存款|产品有风险|投资须谨慎")
 # Discourse fillers of a reply that talks without a line of argument.
 _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好|"
                      r"说实话|什么的|听说|有的|看情况|也不一定|也可能|好像|挺|吧。|吧？|嘛")
@@ -96,7 +103,9 @@ def is_gibberish(text: str) -> bool:
 _PERSON = re.compile(r"[我你您咱]")
 # How a restatement is closed with nothing done: the customer's words handed back, then "noted".
 _NOTED = re.compile(r"(都|已经?)记下(来)?了|已(经)?(为您)?(完整)?记录|记录下来了|收到[！!。，,]|"
-                    r"还有什么(可以|需要)?(帮|为)您|认真对待|(感谢|谢谢)(您的)?反馈")
+                    r"还有什么(可以|需要)?(帮|为)您|认真对待|(感谢|谢谢)(您的)?反馈|"
+                    r"(已|都)(经)?(充分)?了解(了)?您的(需求|情况|想法)|需求(我)?(已|都)(经)?(收到|了解|记录)|"
+                    r"(我)?都明白了|稍后(为您|给您)?(详细)?(解答|回复)|依法依规处理")
 
 
 def is_echo(text: str, customer: str) -> bool:
@@ -110,7 +119,10 @@ def is_echo(text: str, customer: str) -> bool:
     theirs = _customer_grams(customer)
     if len(mine & theirs) / len(mine) < (0.4 if closed else 0.6):
         return False        # most replies: no need to take the (long) filler pattern to them
-    novel = mine - theirs - cjk_bigrams(_PERSON.sub("您", "，".join(_FILLER.findall(text))))
+    # What is left once the formulas are cut out (cut, not subtracted pair by pair, so that no
+    # pair straddling a formula's edge, "会竭" of "我们会竭诚为您服务", counts as the trainee's own).
+    bare = _FILLER.sub("，", _RESTATED.sub("，", answered) if closed else answered)
+    novel = cjk_bigrams(_PERSON.sub("您", bare)) - theirs
     novel = {b for b in novel if not (b[0] == "您" or b[1] == "您")}
     # A restatement closed by "noted" may paraphrase the customer a little more (分几天存 for 分几天):
     # what it adds of its own is still only a few pairs.
