@@ -218,6 +218,10 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                 and (not alone or _spoken_of(cat, doc)):
             if settled and cat == request.type.category:
                 continue  # shown below, on the words that settle it
+            if cat == "suitability" and cat == request.type.category and _offers_within_level(doc):
+                # "那款不适合您，我给您推荐个R2的" to a C2 customer sells, but not the unsuitable
+                # product asked for (pressure in the pitch is a rule's to mark, not this red line).
+                continue
             found = _finding(doc, cat, verdict[cat], request if cat == request.type.category else None, feats)
             if cat != request.type.category and any(_overlaps(found, f) for f in out
                                                     if f.rule.startswith("step.") and f.level != "red_line"):
@@ -270,6 +274,26 @@ def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Fin
     sentence = doc.reading.sentence_at(stance.span[0])
     return _red_line(doc, request.type.category, sentence.start, sentence.end, request,
                      (doc.reading.text[stance.span[0]:stance.span[1]],), 1.0)
+
+
+_CUSTOMER_LEVEL = re.compile(r"(?<![a-z])c([1-5])(?!\d)")
+_CLAUSES = re.compile(r"[，,；;。！？!?\n]")
+
+
+def _offers_within_level(doc) -> bool:
+    """Do the reply's clauses that do not refuse name a product risk level, all within the
+    customer's level (from the context, else the one the customer names)?"""
+    ctx = doc.context
+    level = ctx.customer_risk
+    if not level:
+        said = [doc.customer, *(getattr(ctx, "history", ()) or ())]
+        found = [m.group(1) for t in said for m in _CUSTOMER_LEVEL.finditer(t.lower())]
+        if len(set(found)) != 1:
+            return False
+        level = "C" + found[0]
+    levels = [lv for clause in _CLAUSES.split(doc.reading.text) if not _STILL_REFUSING.search(clause)
+              for lv in product_levels(clause)]
+    return bool(levels) and max(levels) <= int(level[1])
 
 
 def _names_level_above(text: str, customer_risk: str) -> bool:
