@@ -17,7 +17,7 @@ COMMON_KEYS = {"type", "message", "suggestion", "level", "category", "source", "
                "penalty", "cap", "examples", "description", "message_en", "suggestion_en"}
 TYPE_KEYS = {
     "phrase": {"patterns", "negation", "quotation", "refusal_only", "exempt_subject",
-               "unless_after", "unless_sentence", "window", "customer_says"},
+               "unless_after", "unless_sentence", "window", "customer_says", "firm"},
     "move": {"move", "patterns", "negation", "unless_sentence"},
     "jargon": {"terms"},
     "conditional": {"if", "then", "negation"},

@@ -262,6 +262,9 @@ class PhraseRule(Rule):
     # Only when the customer's line (or an earlier one) says this: a reply's words that are fine
     # in general ("好的，账号给我，我这就给您转") are a fault after "公安让我转到安全账户".
     customer_says: str | None = None
+    # A red line the combiner may not excuse in context: the words themselves are the breach
+    # ("户主姓刘，我把他手机号发您"), whatever the models make of the rest of the reply.
+    firm: bool = False
 
     _SUBJECTS = {
         # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.

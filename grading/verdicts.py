@@ -189,7 +189,7 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
             elif f.category in verdict and verdict[f.category] < theta and not going_along \
-                    and not _after_the_turn(doc, _turn(doc), f):
+                    and f.rule not in _firm_rules() and not _after_the_turn(doc, _turn(doc), f):
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
@@ -299,6 +299,13 @@ def _offers_within_level(doc) -> bool:
 def _names_level_above(text: str, customer_risk: str) -> bool:
     """Does the reply name a product risk level above the customer's?"""
     return any(level > int(customer_risk[1]) for level in product_levels(text))
+
+
+@lru_cache(maxsize=1)
+def _firm_rules() -> frozenset:
+    """The ids of the rules whose red lines the combiner may not excuse (`firm: true`)."""
+    from grading.loader import load_packs
+    return frozenset(r.id for r in load_packs() if getattr(r, "firm", False))
 
 
 @lru_cache(maxsize=None)
