@@ -263,8 +263,16 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
             and not ctx.risk_mismatch:
         # Wanting a product the customer's level allows is a proper request ("我C4能买R4吧").
         request = RequestReading(catalogue()[0][LEGITIMATE], request.confidence)
-    feats, probs, thresholds = verdicts.model_view(doc.reading.text, ctx.kind, request)
-    stance = read_stance(doc.reading.text, request, feats)
+    told = doc.reading.text
+    if request.improper:
+        # The request asked back to check it ("您是说分几天每次取，对吗？") is not the reply's answer
+        # to it: the stance and the model read what the reply says besides.
+        for s in reversed(doc.reading.restatements(customer)):
+            told = told[:s.start] + told[s.end + 1:]
+    feats, probs, thresholds = verdicts.model_view(told, ctx.kind, request)
+    stance = read_stance(told, request, feats)
+    if told != doc.reading.text:   # the level model still reads the whole reply
+        feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
     if doc.reading.text.strip():
         findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)
     return {"request": request.type.id, "request_confidence": round(request.confidence, 3),

@@ -295,7 +295,7 @@ class PhraseRule(Rule):
         r, text = doc.reading, doc.reading.text
         if self.negation and r.negated(m.start(), m.end(), self.window, self._refusal):
             return True
-        if self.quotation and r.quoted(m.start(), m.end()):
+        if self.quotation and (r.quoted(m.start(), m.end()) or r.restated(m.start(), m.end(), doc.customer)):
             return True
         sentence = r.sentence_at(m.start())
         if self._after:

@@ -42,6 +42,16 @@ _REPORTED = re.compile(r"(您|你|他|她|客户|朋友|网上|广告|宣传|别
                        r"(刚才)?(说|提到|讲|问|听说|看到|宣传|写|承诺)(过)?的?|所谓的?|号称|声称|听说|"
                        r"至于|关于|说到|您想(要)?|您打算|您问的")
 _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|别信|不要信|不存在|不可能")
+# A request restated to check it was heard: "您是说……对吗？", "您的意思是……是吧？"
+_RESTATING = re.compile(r"您(刚才)?(是)?(说|讲|提到)|您的意思是|您是想|您想(要)?|您打算|我理解(您|你)(的意思)?是|"
+                        r"你(是)?说|你是想|你想")
+_CONFIRMING = re.compile(r"对吗|是吗|是吧|对吧|对不对|是不是|没错吧|我理解得对")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _bigrams(text: str) -> set:
+    return {run[i:i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)}
+
 # The customer's claim asked back and knocked down in the next sentence: "稳赚不赔？天上能掉馅饼？",
 # "保本5%？您哪听来的，没这种东西。" A plain 不 is not enough here ("保本？不用担心，保的").
 _ASKED_BACK_REFUTED = re.compile(r"哪(儿|里)?(听|看)(来|到|说)的|没(有)?(这|那)(种|回|样的?)(事|东西|产品|说法)?|馅饼|"
@@ -152,6 +162,36 @@ class Reading:
             return False
         tail_end = self.sentences[min(idx + 1, len(self.sentences) - 1)].end
         return bool(_CORRECTION.search(self.text[end:tail_end]))
+
+    def restated(self, start: int, end: int, customer: str) -> bool:
+        """Is the match the customer's own words asked back for confirmation ("您是说分几天每次取
+        四万九，对吗？")? Checking what was asked is not advising it."""
+        if not customer or self.text[start:end] not in customer:
+            return False
+        sentence = self.sentence_at(start)
+        if not _RESTATING.search(self.text, sentence.start, start):
+            return False
+        closes = sentence.end < len(self.text) and self.text[sentence.end] in "？?"
+        return closes or bool(_CONFIRMING.search(self.text, end, sentence.end))
+
+    def restatements(self, customer: str) -> list:
+        """The sentences that ask the customer's request back to check it ("您是说……对吗？"):
+        opened by a restating phrase, closed as a question, and mostly the customer's own words."""
+        out = []
+        if not customer:
+            return out
+        theirs = _bigrams(customer)
+        for s in self.sentences:
+            opener = _RESTATING.match(self.text, s.start)
+            if not opener:
+                continue
+            closes = s.end < len(self.text) and self.text[s.end] in "？?"
+            if not (closes or _CONFIRMING.search(self.text, s.start, s.end)):
+                continue
+            said = _bigrams(_CONFIRMING.sub("", self.text[opener.end():s.end]))
+            if said and len(said & theirs) >= 0.6 * len(said):
+                out.append(s)
+        return out
 
     def sentence_text(self, pos: int) -> str:
         """Text of the sentence holding `pos`."""
