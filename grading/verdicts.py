@@ -229,6 +229,10 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                 # customer leave his occupation blank) are not a breach on the model's reading alone:
                 # the step's author has judged that act.
                 continue
+            if cat == "guarantee" and _HEDGED.search(found.text):
+                # "再拿一拿说不定就回来了" hopes, it promises nothing: no guarantee without a rule's
+                # words (playing the risk down is the rules' to mark).
+                continue
             out.append(found)
             have.add(cat)
     if settled and request.type.category not in have:
@@ -236,6 +240,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
         # sentence that says it is the evidence a trainee needs (not the model's likeliest clause).
         out.append(_settled_finding(doc, request, stance))
     return out
+
+
+_HEDGED = re.compile(r"说不定|不一定|也许|没准|或许|不好说|说不准")
 
 
 # A refusal or a principle stated first, then a turn to what the reply will do after all
