@@ -76,3 +76,14 @@ def test_a_usb_key_handed_over_is_staff_operation_not_a_gift_and_the_gift_rule_b
     assert {f.category for f in report.red_lines} == {"private_dealing"}
     gift = [f for f in report.findings if f.category == "gift"]
     assert gift and all(f.level == "warning" and "没有谈到" in f.message for f in gift)
+
+
+def test_telling_a_customer_her_own_maturity_loss_is_no_leak():
+    customer = "喂？小经理啊，什么事？是不是我那个理财到期了？"
+    reply = "阿姨您好！您那笔理财今天到期，钱已经回到您活期账户了。因为这两年市场有波动，所以到期比本金少了六千多元，我跟您说清楚。"
+    assert "leak" not in _categories(reply, customer, kind="complaint")
+
+
+def test_telling_a_son_his_mothers_balance_is_still_a_leak():
+    customer = "我妈那个理财到期了吧？还剩多少钱，你跟我说一下，我是她儿子。"
+    assert "leak" in _categories("到期了，比本金少了六千多，现在卡里还有十九万四。", customer, kind="confidentiality")
