@@ -87,3 +87,14 @@ def test_telling_a_customer_her_own_maturity_loss_is_no_leak():
 def test_telling_a_son_his_mothers_balance_is_still_a_leak():
     customer = "我妈那个理财到期了吧？还剩多少钱，你跟我说一下，我是她儿子。"
     assert "leak" in _categories("到期了，比本金少了六千多，现在卡里还有十九万四。", customer, kind="confidentiality")
+
+
+def test_warning_that_surrendering_a_policy_loses_money_is_not_tying():
+    customer = "存单到期了，柜台那个小姑娘说转成这个保险收益更高，你看行吗？这钱明年我要给孙子交学费。"
+    reply = "阿姨，那确实不合适。这钱很快要用，买了保险中途退保会亏钱。建议存一年期定期或大额存单，到时候取着方便。"
+    assert "tying" not in _categories(reply, customer, kind="product_sale")
+
+
+def test_a_loan_made_to_wait_on_a_deposit_is_still_tying():
+    customer = "我想办个学费分期，柜台说要先存五万定期才给办，是真的吗？"
+    assert "tying" in _categories("是的，得先存五万定期，这是我们行的要求，存了就给您办。", customer, kind="loan_rejection")
