@@ -17,9 +17,6 @@ FILES = sorted(TRANSCRIPTS.glob("*.yml"))
 # (scenario, run name). Each is a strict xfail: when the grader is fixed the run passes and this
 # entry must go. Do not "fix" these by rewording the reply to dodge the grader.
 GRADER_GETS_WRONG = {
-    ("account_opening_family_docs", "bad — declines at first, then keeps the photos on a personal phone"):
-        "grader: adds private_dealing to the leak of keeping the family's ID photos on a personal phone "
-        "(the red-line model reads 存着 as keeping a customer's things)",
     ("wechat_id_photos_records", "bad — takes the ID photos on personal WeChat"):
         "grader: adds private_dealing to the leak of taking ID photos on personal WeChat",
     ("aml_rapid_transfers", "bad — hears about the paid transfers and just unlocks the card"):
