@@ -5,6 +5,8 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from grading.detectors import cjk_bigrams
+
 _SENTENCE_END = re.compile(r"[。！？；\n…]+|[!?;](?!\d)")
 # 、 joins a list, not clauses: "没有哪款理财是零风险、保本保收益的" is one negated thought.
 _CLAUSE_END = re.compile(r"[，：,:]|——|—")
@@ -46,12 +48,6 @@ _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|
 _RESTATING = re.compile(r"您(刚才)?(是)?(说|讲|提到)|您的意思是|您是想|您想(要)?|您打算|我理解(您|你)(的意思)?是|"
                         r"你(是)?说|你是想|你想")
 _CONFIRMING = re.compile(r"对吗|是吗|是吧|对吧|对不对|是不是|没错吧|我理解得对")
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def _bigrams(text: str) -> set:
-    return {run[i:i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)}
-
 # The customer's claim asked back and knocked down in the next sentence: "稳赚不赔？天上能掉馅饼？",
 # "保本5%？您哪听来的，没这种东西。" A plain 不 is not enough here ("保本？不用担心，保的").
 _ASKED_BACK_REFUTED = re.compile(r"哪(儿|里)?(听|看)(来|到|说)的|没(有)?(这|那)(种|回|样的?)(事|东西|产品|说法)?|馅饼|"
@@ -169,10 +165,7 @@ class Reading:
         if not customer or self.text[start:end] not in customer:
             return False
         sentence = self.sentence_at(start)
-        if not _RESTATING.search(self.text, sentence.start, start):
-            return False
-        closes = sentence.end < len(self.text) and self.text[sentence.end] in "？?"
-        return closes or bool(_CONFIRMING.search(self.text, end, sentence.end))
+        return bool(_RESTATING.search(self.text, sentence.start, start)) and self._asks_back(sentence, end)
 
     def restatements(self, customer: str) -> list:
         """The sentences that ask the customer's request back to check it ("您是说……对吗？"):
@@ -180,18 +173,20 @@ class Reading:
         out = []
         if not customer:
             return out
-        theirs = _bigrams(customer)
+        theirs = cjk_bigrams(customer)
         for s in self.sentences:
             opener = _RESTATING.match(self.text, s.start)
-            if not opener:
+            if not opener or not self._asks_back(s, s.start):
                 continue
-            closes = s.end < len(self.text) and self.text[s.end] in "？?"
-            if not (closes or _CONFIRMING.search(self.text, s.start, s.end)):
-                continue
-            said = _bigrams(_CONFIRMING.sub("", self.text[opener.end():s.end]))
+            said = cjk_bigrams(_CONFIRMING.sub("", self.text[opener.end():s.end]))
             if said and len(said & theirs) >= 0.6 * len(said):
                 out.append(s)
         return out
+
+    def _asks_back(self, sentence: Span, after: int) -> bool:
+        """Does the sentence close as a question, or with a tag asking for confirmation after `after`?"""
+        closes = sentence.end < len(self.text) and self.text[sentence.end] in "？?"
+        return closes or bool(_CONFIRMING.search(self.text, after, sentence.end))
 
     def sentence_text(self, pos: int) -> str:
         """Text of the sentence holding `pos`."""
