@@ -159,7 +159,9 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
         conf, cues = probs[best], tuple(f for f, _ in m.cues(pair_feats, best, 4))
     else:
         best, conf, cues = _stance_by_cues(text, request), 0.6, ()
-    if request.improper:
+    # Giving way lets the customer do a thing; to "保不保本？" it promises nothing ("您要是自己想投
+    # 我也拦不住" is no guarantee), so a guarantee asked for is settled only by what is said of it.
+    if request.improper and request.type.category != "guarantee":
         for stance in stances.values():
             for rx in stance.settled_by:
                 m = rx.search(text)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from dataclasses import replace
 
 from grading import detectors, scoring, verdicts
-from grading.conversation import LEGITIMATE, RequestReading, catalogue, read_request, read_stance
+from grading.conversation import LEGITIMATE, RequestReading, StanceReading, catalogue, read_request, read_stance
 from grading.features import shape_features, text_features
 from grading.learned import model
 from grading.feedback import feedbacks
@@ -176,10 +176,10 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
 
-    flags = _flags(text, ctx, profile, customer, findings)
+    flags = _flags(text, ctx, profile, customer, findings, doc.reading)
     if "echo" in flags or "keyword_gaming" in flags:
         findings[:] = [_parrot_warning(f) if f.level == "red_line" and not f.rule.startswith("step.")
-                       and detectors.parroted(to_simplified(f.text), text, customer) else f
+                       and detectors.parroted(to_simplified(f.text), text, customer, f.category in TOLD) else f
                        for f in findings]
     groups = list(ctx.expected_moves or profile["moves"])
     done = [g for g in groups if _satisfied(g, moves)]
@@ -221,6 +221,11 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
                     missing_moves=missing, flags=flags, reading=reading)
     report.feedback, report.feedback_en = feedbacks(report, by_move)
     return report
+
+
+# Red lines crossed by what is said (not by what is done): a closing "好的，收到" after the
+# customer's question handed back says nothing.
+TOLD = frozenset({"leak", "aml_tipoff", "guarantee", "guarantee_approval"})
 
 
 def _parrot_warning(f: Finding) -> Finding:
@@ -270,7 +275,14 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
         for s in reversed(doc.reading.restatements(customer)):
             told = told[:s.start] + told[s.end + 1:]
     feats, probs, thresholds = verdicts.model_view(told, ctx.kind, request)
-    stance = read_stance(told, request, feats)
+    closing = detectors.closing_only(told) if told != doc.reading.text else None
+    if closing is not None:
+        # Nothing but the request handed back, then courtesy or "好的，收到": a question handed
+        # back tells nothing, and a request to be done handed back and taken ("好的，收到") is
+        # taken. The models, left with a few formulas, have nothing to read ("收到" is no gift).
+        stance, probs = _closing_stance(doc, request, closing), {}
+    else:
+        stance = read_stance(told, request, feats)
     if told != doc.reading.text:   # the level model still reads the whole reply
         feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
     if doc.reading.text.strip():
@@ -283,13 +295,25 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
             "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}, feats
 
 
-def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> list:
+def _closing_stance(doc: Doc, request: RequestReading, closing: str) -> StanceReading:
+    """The stance of a reply that hands the request back and closes with courtesy or "好的，收到"."""
+    stances = catalogue()[1]
+    if closing == "courtesy" or request.type.category in TOLD:
+        return StanceReading(stances["ignores"], 1.0)
+    last = None
+    for last in re.finditer(r"好的|好嘞|收到|明白|了解|知道了", doc.reading.text):
+        pass
+    span = last.span() if last else (0, len(doc.reading.text))
+    return StanceReading(stances["complies"], 1.0, span, (doc.reading.text[span[0]:span[1]],), settled=True)
+
+
+def _flags(text: str, ctx: Context, profile: dict, customer: str, findings, reading: Reading) -> list:
     if detectors.is_empty(text):
         return ["empty"]
     if detectors.is_gibberish(text):
         return ["gibberish"]
     flags = []
-    if detectors.is_echo(text, customer):
+    if detectors.is_echo(text, customer) or reading.only_hands_back(customer):
         flags.append("echo")
     content_moves = {f.move for f in findings if f.level == "good"} - FORMULA_MOVES
     substantive = any(f.level == "red_line" for f in findings)
@@ -300,9 +324,19 @@ def _flags(text: str, ctx: Context, profile: dict, customer: str, findings) -> l
         flags.append("no_substance")
     elif detectors.is_off_topic(text, ctx.kind, profile["_topic"], customer):
         flags.append("off_topic")
-    if not flags and _written_to_game(text, customer):
+    if not flags and _slogans(text, reading):
+        flags.append("slogans")
+    elif not flags and _written_to_game(text, customer):
         flags.append("keyword_gaming")
     return flags
+
+
+def _slogans(text: str, reading: Reading) -> bool:
+    """A string of short exclamations ("保护客户隐私！依据个人信息保护法！不能透露！感谢配合！"):
+    slogans recited at the customer, not an answer."""
+    if text.count("！") + text.count("!") < 3 or len(reading.sentences) < 3:
+        return False
+    return sum(s.end - s.start for s in reading.sentences) / len(reading.sentences) <= 10
 
 
 def _written_to_game(text: str, customer: str) -> bool:

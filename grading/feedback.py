@@ -14,6 +14,7 @@ FLAG_MESSAGES = {
     "no_substance": "回复只有客套话和连接词，没有实际内容：请说明原因、方案和下一步。",
     "off_topic": "回复没有回应客户的问题：先处理客户关心的事，不要转去推销。",
     "keyword_gaming": "回复像是在堆砌关键词或客套话，没有真正回应客户：请用完整的话说明原因、办法和下一步。",
+    "slogans": "回复是一串口号，没有跟客户说清楚：请用完整的话说明为什么、能怎么办、下一步做什么。",
 }
 DIMENSION_NAMES = {"etiquette": "礼仪化", "structure": "结构化", "empathy": "同理心", "compliance": "合规"}
 
@@ -36,6 +37,8 @@ FLAG_MESSAGES_EN = {
                  "do not switch to selling.",
     "keyword_gaming": "The reply reads like keywords or pleasantries strung together, not a real answer: "
                       "explain the reason, what can be done and the next step in full sentences.",
+    "slogans": "The reply is a string of slogans, not an explanation: tell the customer why, what can be "
+               "done and what happens next, in full sentences.",
 }
 DIMENSION_NAMES_EN = {"etiquette": "Etiquette", "structure": "Structure", "empathy": "Empathy",
                       "compliance": "Compliance"}

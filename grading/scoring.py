@@ -18,6 +18,7 @@ FLAG_CAPS = {
     "no_substance": (40, 15, 30, 60),   # a curt refusal ("不能借，规定。") is still compliant
     "off_topic": (50, 10, 25, 50),
     "keyword_gaming": (40, 15, 30, 40),
+    "slogans": (40, 15, 30, 40),
 }
 COURTESY = ("please", "thanks", "apology", "greeting", "consult", "farewell")
 HELP = ("options", "investigate", "ownership", "next_step", "lawful_route", "fraud_warning",

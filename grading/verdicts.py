@@ -167,7 +167,10 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     a rule's red line the combiner finds innocent in context becomes a warning for a coach to
     review; a category it finds crossed without a rule gets a finding of its own."""
     comb = model("combiner")
+    settled = stance.settled and stance.stance.complies_with_request and request.improper
     if comb is None or not probs:
+        if settled and not any(f.level == "red_line" and f.category == request.type.category for f in findings):
+            return findings + [_settled_finding(doc, request, stance)]
         return findings
     rule_cats = {f.category for f in findings if f.level == "red_line" and f.category
                  and not f.rule.startswith("step.")}
@@ -208,7 +211,6 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
     # With neither a rule nor the customer's request behind it, the model must also find that the
     # reply crosses a line at all ("any"): a refusal that names the forbidden thing is not it.
     floor = comb.meta.get("any_floor_alone", 0.0)
-    settled = stance.settled and stance.stance.complies_with_request and request.improper
     refused = not stance.stance.complies_with_request and stance.stance.id not in ("answers", "ignores")
     for cat in sorted(verdict, key=lambda c: -verdict[c]):
         # A request the reply refuses or counters is behind the category only if the model also
@@ -246,10 +248,11 @@ _HEDGED = re.compile(r"说不定|不一定|也许|没准|或许|不好说|说不
 
 
 # A refusal or a principle stated first, then a turn to what the reply will do after all
-# ("原则上不挂钩哈，不过……", "这个真不行，我们有规定……哎，您都塞过来了，那我先替您收着").
-_TURN = re.compile(r"不过|但是|可是|只是|但(?!凡)|……|…|算了|要不这样|要不然")
+# ("原则上不挂钩哈，不过……", "这个真不行，我们有规定……哎，您都塞过来了，那我先替您收着",
+# "您现在C1，买不了R2。没关系，我陪您重新做一遍，有几道题换个选项就到C2了").
+_TURN = re.compile(r"不过|但是|可是|只是|但(?!凡)|……|…|算了|要不这样|要不然|没关系")
 _HOLDS_FIRST = re.compile(r"原则上|理论上|按规定|规定|不能|不行|不可以|不合规|不允许|没法|不收|不挂钩|"
-                          r"不强制|不用|不要")
+                          r"不强制|不用|不要|买不了|办不了|做不了")
 
 
 _STILL_REFUSING = re.compile(r"不(?!过|過|为例|為例)|没法|别|別|無法|无法|禁止")
@@ -278,7 +281,9 @@ def _turn(doc) -> tuple:
 
 def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Finding:
     """The red line of going along with a request, shown on the sentence that says so."""
-    sentence = doc.reading.sentence_at(stance.span[0])
+    # the sentence where the settling words end: "……算了，就当没看见" opens with the turn that
+    # closes the refusal before it
+    sentence = doc.reading.sentence_at(max(stance.span[0], stance.span[1] - 1))
     return _red_line(doc, request.type.category, sentence.start, sentence.end, request,
                      (doc.reading.text[stance.span[0]:stance.span[1]],), 1.0)
 

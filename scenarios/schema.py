@@ -46,7 +46,7 @@ MOOD_BAND_NAMES = ("furious", "upset", "uneasy", "calm", "satisfied")
 # Extra placeholders a reaction line may use, filled from what the reply did.
 REACTION_PLACEHOLDERS = ("surname", "jargon", "fact", "said", "actual")
 # Flags the grader may put on a reply (Report.flags).
-FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic", "keyword_gaming")
+FLAGS = ("empty", "gibberish", "echo", "no_substance", "off_topic", "keyword_gaming", "slogans")
 COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
