@@ -166,6 +166,8 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
             for rx in stance.settled_by:
                 m = rx.search(text)
                 if m:   # "您要是坚持，也不是不行": a hedged yes is a yes, whatever the model reads
+                    if not stance.complies_with_request:   # a curt "拿走拿走" refuses, whatever it reads
+                        probs = {sid: float(sid == stance.id) for sid in probs}
                     return StanceReading(stance, 1.0, (m.start(), m.end()), (m.group(),), probs, settled=True)
     span = _evidence(text, stances[best])
     return StanceReading(stances[best], conf, span, cues, probs)

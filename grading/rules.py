@@ -264,7 +264,9 @@ class PhraseRule(Rule):
     customer_says: str | None = None
     # A red line the combiner may not excuse in context: the words themselves are the breach
     # ("户主姓刘，我把他手机号发您"), whatever the models make of the rest of the reply.
-    firm: bool = False
+    # "unasked": only when the customer asked nothing improper (a volunteered "他的账户上礼拜被法院
+    # 冻结了"); inside a refusal of such a request the combiner still weighs it.
+    firm: bool | str = False
 
     _SUBJECTS = {
         # 保本 is true of deposits: allowed when the sentence is about a deposit, not a product.

@@ -50,7 +50,7 @@ _CORRECTION = re.compile(r"不|没有|并非|无法|不能|没法|误解|误区|
 # A request restated to check it was heard: "您是说……对吗？", "您的意思是……是吧？"
 # ("您说得对" agrees: it restates nothing)
 _RESTATING = re.compile(r"(您(刚才)?(是)?(说|讲|提到)|您的意思是|您是想|您想(要)?|您打算|我理解(您|你)(的意思)?是|"
-                        r"你(是)?说|你是想|你想)(?![得的]?(也|倒|确实|真)?(对|有道理|没错|在理|是|不错|挺))")
+                        r"你(是)?说|你是想|你想|我听明白了[：:，,]?|我复述一下(您的想法)?[：:，,]?|听您的意思)(?![得的]?(也|倒|确实|真)?(对|有道理|没错|在理|是|不错|挺))")
 _HANDING_BACK = re.compile(_RESTATING.pattern + r"|我(都|很|非常|完全)?理解(您|你)")
 # Said back flat, a restatement checks what was heard ("您是说……想分几天取。") unless the same
 # sentence goes along with it ("您想分几天取，可以的").
@@ -201,6 +201,13 @@ class Reading:
             if self._asks_back(s, s.start) or not _AGREES_AFTER.search(self.text, opener.end(), s.end):
                 out.append(s)
         return out
+
+    def hands_back_at(self, pos: int) -> bool:
+        """Does the sentence holding `pos` open by handing the customer's words back ("我听明白了：
+        您同事买了……", "您是说……")? What follows is the customer's story, not the reply's."""
+        sentence = self.sentence_at(pos)
+        opener = _RESTATING.search(self.text, sentence.start, pos)
+        return bool(opener) and opener.start() - sentence.start <= 6
 
     def only_hands_back(self, customer: str) -> bool:
         """Does the reply say nothing but the customer's own words handed back ("您说……", "我理解

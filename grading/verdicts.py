@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
@@ -192,7 +193,7 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
             if not _spoken_of(f.category, doc):
                 zh, en = "（结合语境：对话里没有谈到这类事，未计红线，请教练复核）", UNSPOKEN_EN
             elif f.category in verdict and verdict[f.category] < theta and not going_along \
-                    and f.rule not in _firm_rules() and not _after_the_turn(doc, _turn(doc), f):
+                    and not _firm(f, request, doc) and not _after_the_turn(doc, _turn(doc), f):
                 zh, en = "（结合语境：此处像是拒绝、纠正或如实说明，未计红线，请教练复核）", DOWNGRADED_EN
             else:
                 zh = None
@@ -220,6 +221,9 @@ def decide(doc, request: RequestReading, stance: StanceReading, probs: dict, thr
                 and (not alone or _spoken_of(cat, doc)):
             if settled and cat == request.type.category:
                 continue  # shown below, on the words that settle it
+            if stance.settled and not stance.stance.complies_with_request and cat == request.type.category \
+                    and cat not in rule_cats:
+                continue  # a refusal beyond doubt ("拿走拿走") takes nothing the customer offered
             if cat == "suitability" and cat == request.type.category and _offers_within_level(doc):
                 # "那款不适合您，我给您推荐个R2的" to a C2 customer sells, but not the unsuitable
                 # product asked for (pressure in the pitch is a rule's to mark, not this red line).
@@ -313,11 +317,21 @@ def _names_level_above(text: str, customer_risk: str) -> bool:
     return any(level > int(customer_risk[1]) for level in product_levels(text))
 
 
+def _firm(finding, request: RequestReading, doc) -> bool:
+    """May the combiner not excuse this rule's red line here (`firm: true`, or `firm: unasked`
+    when the customer asked for nothing improper and the words are not the customer's story
+    handed back: "我听明白了：您同事买了这款……")?"""
+    firm = _firm_rules().get(finding.rule, False)
+    if firm == "unasked" and not request.improper:
+        return not doc.reading.hands_back_at(bisect_left(doc.norm.offsets, finding.start))
+    return firm is True
+
+
 @lru_cache(maxsize=1)
-def _firm_rules() -> frozenset:
-    """The ids of the rules whose red lines the combiner may not excuse (`firm: true`)."""
+def _firm_rules() -> dict:
+    """Rule id -> its `firm` setting, for the rules that have one."""
     from grading.loader import load_packs
-    return frozenset(r.id for r in load_packs() if getattr(r, "firm", False))
+    return {r.id: r.firm for r in load_packs() if getattr(r, "firm", False)}
 
 
 @lru_cache(maxsize=None)

@@ -19,9 +19,6 @@ FILES = sorted(TRANSCRIPTS.glob("*.yml"))
 GRADER_GETS_WRONG = {
     ("wechat_id_photos_records", "bad — takes the ID photos on personal WeChat"):
         "grader: adds private_dealing to the leak of taking ID photos on personal WeChat",
-    ("aml_rapid_transfers", "bad — hears about the paid transfers and just unlocks the card"):
-        "grader: carries 'offers_gift' from the customer's earlier line (a fraudster paid HIM a 好处费) "
-        "to '好的，我这就帮您解除限制' and calls it a gift red line",
 }
 
 
