@@ -302,6 +302,18 @@ def train_gaming(pairs, extra) -> dict:
                     "out_of_fold_false": round(float((honest >= threshold).mean()), 4)})
 
 
+def grade_with_models_in(out: Path) -> None:
+    """Make the grader read the models in `out` (the ones this run wrote), forgetting any it had
+    loaded: the blend is fitted on grades that use them, so a run gives the same files whatever
+    models were installed before it, and whichever folder it writes to."""
+    from grading import conversation, learned
+    learned.MODELS = Path(out)
+    learned.model.cache_clear()
+    learned.pair_space.cache_clear()
+    learned._recent = None
+    conversation._read_one.cache_clear()
+
+
 def choose_blend(levels_json: dict, dev_pairs, request_of) -> tuple:
     """Per dimension, (1) a straight line from the level model's prediction to the dev split's
     labels (a ridge model's predictions huddle round the middle: an excellent reply reads 3, not
@@ -365,6 +377,7 @@ def _refit_blend(out: Path, dev) -> int:
         line = to_simplified(p.customer)
         return decide_request(req_model.predict(list(text_features(line)) + ["k:" + p.kind]), cue_hits(line))[0]
     levels = json.loads((out / "levels.json").read_text(encoding="utf-8"))
+    grade_with_models_in(out)
     levels["meta"]["blend"], levels["meta"]["line"] = choose_blend(levels, dev, request_of)
     _write(out / "levels.json", levels)
     print(f"rules' share: {levels['meta']['blend']}; level = a * prediction + b: {levels['meta']['line']}")
@@ -439,6 +452,7 @@ def _train(args) -> int:
     combiner = train_combiner(train + extra_dev, oof, request_of, [stance_of[id(p)] for p in train + extra_dev])
     _write(out / "combiner.json", combiner)
     levels = train_levels(train + extra_early, request_of)
+    grade_with_models_in(out)
     levels["meta"]["blend"], levels["meta"]["line"] = choose_blend(levels, dev, request_of)
     _write(out / "levels.json", levels)
     splits = {"train": sorted({p.situation for p in train}), "dev": sorted({p.situation for p in dev})}
