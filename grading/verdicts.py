@@ -323,8 +323,16 @@ def _firm(finding, request: RequestReading, doc) -> bool:
     handed back: "我听明白了：您同事买了这款……")?"""
     firm = _firm_rules().get(finding.rule, False)
     if firm == "unasked" and not request.improper:
-        return not doc.reading.hands_back_at(bisect_left(doc.norm.offsets, finding.start))
+        pos = bisect_left(doc.norm.offsets, finding.start)
+        sentence = doc.reading.sentence_at(pos)
+        # ... nor when its sentence refuses ("张老师的账户是她个人的，没有她本人授权我们不能帮您看"):
+        # the combiner weighs those, as it does inside a refusal of an improper request
+        return not doc.reading.hands_back_at(pos) and not _REFUSES_IN_SENTENCE.search(
+            doc.reading.text, sentence.start, sentence.end)
     return firm is True
+
+
+_REFUSES_IN_SENTENCE = re.compile(r"不能|不可以|无法|没法|不便|不方便|不得|授权|保密")
 
 
 @lru_cache(maxsize=1)
