@@ -212,6 +212,8 @@ class Reading:
     def only_hands_back(self, customer: str) -> bool:
         """Does the reply say nothing but the customer's own words handed back ("您说……", "我理解
         您……") and pleasantries or "好的，收到"? An echo written to game the grader."""
+        if not _HANDING_BACK.search(self.text):
+            return False     # most replies: nothing is handed back (this runs on every reply)
         handed_back = False
         for s in self.sentences:
             sentence = self.text[s.start:s.end]
@@ -219,8 +221,7 @@ class Reading:
                 continue
             opener = _HANDING_BACK.search(sentence)
             # the opener starts the sentence, after nothing but a greeting or a name
-            if not opener or closing_only(sentence[:opener.start()]) not in (None, "courtesy") \
-                    or (opener.start() and closing_only(sentence[:opener.start()]) is None):
+            if not opener or closing_only(sentence[:opener.start()]) != "courtesy":
                 return False
             said = cjk_bigrams(_CONFIRMING.sub("", PLEASANTRIES.sub("，", sentence[opener.end():])))
             if not said or len(said & cjk_bigrams(customer)) < 0.6 * len(said):
