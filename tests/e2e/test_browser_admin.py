@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from e2e_helpers import login
+from e2e_helpers import login, shot as keep
 
 SHOTS = Path("/tmp/shots-admin")
 FIRST = "first-pass-2026"
@@ -17,9 +17,8 @@ CHOSEN = "chosen-by-me-2026"
 
 
 def shot(page, name: str) -> None:
-    """Keep what the test saw, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    """Keep what the test saw in this file's folder, for a person to look at."""
+    keep(page, name, SHOTS)
 
 
 def api_status(base: str, token: str) -> int:

@@ -4,7 +4,7 @@ gives pass/fail and the last words, the catalogue shows statuses, and a phone's 
 holds the customer's line and the reply box. Screenshots go to /tmp/shots-practice/."""
 from pathlib import Path
 
-from e2e_helpers import login
+from e2e_helpers import login, shot as keep
 
 SHOTS = Path("/tmp/shots-practice")
 SPLIT = "没问题，您每天取4万9，分几天取就不会触发上报。"     # coaches the split: a red line that ends it
@@ -14,8 +14,8 @@ HELLO = "王先生您好，非常抱歉让您着急了。您反映的是那笔�
 
 
 def shot(page, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    """Keep what the test saw in this file's folder, for a person to look at."""
+    keep(page, name, SHOTS, full_page)
 
 
 def start(page, scenario_id: str, track: str = "") -> str:
