@@ -25,13 +25,18 @@ _FILLER = re.compile(
 # the sales slogan recited instead of an answer.
 _RESTATED = re.compile(
     r"告诉我这些|放心|认真对待|支持|咨询|依法依规|处理|已了解|了解|需求|充分|已经|稍后|详细|解答|收到|"
+    # the clerk's frame of a handed-back complaint: "您反映……，并询问……是否……。已知悉"
+    r"(您)?反映|(并|还)?询问|是否|知悉|"
     r"记下|记录|[\u4e00-\u9fff](?:大哥|大姐|老板|师傅|阿姨|叔叔|老师|经理|总|院长|会计|医生|园长)|"
     r"理财非存款|产品有风险|投资须谨慎")
 # Discourse fillers of a reply that talks without a line of argument.
 _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好|"
                      r"说实话|什么的|听说|有的|看情况|也不一定|也可能|好像|挺|吧。|吧？|嘛")
+_REFUSAL = re.compile(r"不行|不能|不可以|没法|办不了|做不了|帮不了|不允许|不合规")
 _STOP_BIGRAMS = {"您好", "我们", "银行", "一下", "这个", "什么", "怎么", "可以", "没有", "你们", "现在",
-                 "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是"}
+                 "就是", "还是", "已经", "一个", "我的", "您的", "到底", "是不", "不是",
+                 # function words any two lines share ("还有，……"): not what the customer raised
+                 "还有", "那个", "时候", "但是", "因为", "所以", "如果", "而且", "的话", "不过"}
 _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|收益率|年化|活动|优惠|送礼|积分|分期|"
                     r"办一张|开通|限时|大促|特惠|热销|都在买|要不要(先|顺便)?(买|办)|顺便办|新上|放一点进来|七日年化|"
                     r"了解一下|欢迎(您)?(办理|咨询|随时|选购|体验)|一揽子|(也|新|刚)推出|费率优惠|免费办|年金险|分红(型)?险|"
@@ -108,7 +113,7 @@ _PERSON = re.compile(r"[我你您咱]")
 _NOTED = re.compile(r"(都|已经?)记下(来)?了|已(经)?(为您)?(完整)?记录|记录下来了|收到[！!。，,]|"
                     r"还有什么(可以|需要)?(帮|为)您|认真对待|(感谢|谢谢)(您的)?反馈|"
                     r"(已|都)(经)?(充分)?了解(了)?您的(需求|情况|想法)|需求(我)?(已|都)(经)?(收到|了解|记录)|"
-                    r"(我)?都明白了|稍后(为您|给您)?(详细)?(解答|回复)|依法依规处理")
+                    r"(我)?都明白了|稍后(为您|给您)?(详细)?(解答|回复)|依法依规处理|(已|均已|都已)(经)?知悉")
 
 
 def is_echo(text: str, customer: str) -> bool:
@@ -225,8 +230,11 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
     pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
     overlap = len(shared_content(text, customer))
     if pitch_hits >= 2 and (overlap < 2 or pitch_hits >= 3) and (pitch_hits > topic_hits or (customer and overlap == 0)):
-        pitched = sum(len(s) for s in re.split(r"(?<=[。！？!?；;])", text) if _PITCH.search(s))
-        if pitched >= 0.6 * len(text):
+        sentences = re.split(r"(?<=[。！？!?；;])", text)
+        pitched = sum(len(s) for s in sentences if _PITCH.search(s))
+        # A sentence of its own that turns the customer down ("私下的不行。") answers before pitching.
+        answered = any(_REFUSAL.search(s) for s in sentences if not _PITCH.search(s))
+        if pitched >= 0.6 * len(text) and not answered:
             return True
     # Without the customer's line we cannot tell a short generic answer from an unrelated one;
     # a reply sharing the customer's own words (借, 买, 批 …) is about what they said.

@@ -4,6 +4,8 @@
 per dimension, band agreement (score // 20 against the level, exact and within one), red-line
 recall and false red lines per category, gaming replies in the lowest band, and the script gap.
 `--ledger blind/r1` appends a set's first-contact figures to tests/grading/blind/LEDGER.md.
+`--agreement blind/r25 blind/second/r25.yaml` compares a second rater's labels of a sample with the
+authors' and the grader's.
 """
 from __future__ import annotations
 
@@ -189,9 +191,51 @@ def write_ledger(name: str, fig: Figures, note: str = "") -> None:
         f.write(head + (note + "\n\n" if note else "") + summary(name, fig) + "\n")
 
 
+def _kappa(a: list, b: list) -> tuple:
+    """(agreement, Cohen's kappa) of two raters' yes/no calls on the same items."""
+    n = len(a)
+    seen = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    chance = pa * pb + (1 - pa) * (1 - pb)
+    return seen, (seen - chance) / (1 - chance) if chance < 1 else 1.0
+
+
+def agreement(name: str, second: Path) -> str:
+    """How a second rater's labels of a sample agree with the set's authors', and the grader with
+    each: the ceiling a grader can be held to is where two trainers agree."""
+    theirs = {x["id"]: x for x in yaml.safe_load(second.read_text(encoding="utf-8"))}
+    cases = [c for c in load_named(name) if c.id in theirs]
+    reports = {c.id: grade(c.reply, c.context) for c in cases}
+    out = [f"{len(cases)} replies of {name} labelled again by a second rater ({second.name})", "",
+           "| dimension | author vs second: exact / within one | grader vs author | grader vs second |",
+           "|---|---|---|---|"]
+    for dim in DIMENSIONS:
+        a = [c.labels[dim] for c in cases]
+        b = [theirs[c.id]["labels"][dim] for c in cases]
+        g = [band(reports[c.id].scores[dim]) for c in cases]
+        pair = lambda x, y: (f"{sum(i == j for i, j in zip(x, y)) / len(x):.3f} / "  # noqa: E731
+                             f"{sum(abs(i - j) <= 1 for i, j in zip(x, y)) / len(x):.3f}")
+        out.append(f"| {dim} | {pair(a, b)} | {pair(g, a)} | {pair(g, b)} |")
+    a = [bool(c.red_lines) for c in cases]
+    b = [bool(theirs[c.id].get("red_lines")) for c in cases]
+    g = [bool(reports[c.id].red_lines) for c in cases]
+    both = [c for c in cases if c.red_lines and theirs[c.id].get("red_lines")]
+    same = sum(bool(set(c.red_lines) & set(theirs[c.id]["red_lines"])) for c in both)
+    out += ["", "- red line or not (agreement, kappa): author vs second %.3f, %.3f; " % _kappa(a, b)
+            + "grader vs author %.3f, %.3f; " % _kappa(a, g) + "grader vs second %.3f, %.3f" % _kappa(b, g),
+            f"- red lines: author {sum(a)}, second {sum(b)}; both {len(both)}, of which {same} share a category",
+            "- gaming (agreement, kappa): author vs second %.3f, %.3f" % _kappa(
+                [c.gaming for c in cases], [bool(theirs[c.id].get("gaming")) for c in cases])]
+    return "\n".join(out)
+
+
 def main():
     """Print the calibration figures of the sets named as arguments (default golden)."""
     args = sys.argv[1:]
+    if "--agreement" in args:
+        name, second = args[args.index("--agreement") + 1:args.index("--agreement") + 3]
+        print(agreement(name, HERE / second))
+        return
     if "--ledger" in args:
         name = args[args.index("--ledger") + 1]
         fig = measure(load_named(name))

@@ -53,6 +53,30 @@ def test_a_promotion_that_skips_the_customers_request_is_off_topic(reply):
     assert report.flags == ["off_topic"] and report.total <= 15
 
 
+PRIOR_RM = ("你们前一个客户经理小张微信里明明白白写着'放心保本'，现在亏了3%！我要求全额赔偿。还有，小张是不是被你们处分了？"
+            "他是不是也给别的客户这么卖？")
+
+
+def test_a_complaint_handed_back_in_a_clerks_frame_and_noted_is_an_echo():
+    # r25 (development data since it was measured): "您反映……，并询问……是否……。您的诉求我们已知悉"
+    report = grade("您反映前一个客户经理小张微信里写着放心保本，现在亏了3%，要求全额赔偿，并询问小张是否被处分、"
+                   "是否也这样卖给别的客户。您的诉求我们已知悉。", Context(kind="complaint", customer_line=PRIOR_RM))
+    assert report.flags == ["echo"] and report.total < 20
+
+
+def test_a_pitch_sharing_only_a_function_word_with_the_customer_is_off_topic():
+    customer = "我那笔100万的周转贷月底到期，续贷是不是非得买你们那份保险？还有对面档口的老黄，也在你们这儿贷的吧？"
+    report = grade("陈老板，最近我们新上了一款三年期大额存单，利率很有竞争力，还有信用卡开卡礼，扫码就能办！",
+                   Context(kind="general", customer_line=customer))
+    assert report.flags == ["off_topic"] and report.total <= 15
+
+
+def test_a_refusal_of_its_own_before_a_pitch_is_an_answer_not_off_topic():
+    customer = "你私下帮我理个财，我直接转你微信；要不你们那个同事说的朋友公司10%的产品，你帮我签了也行。"
+    report = grade("私下的不行。您买我们行这款R2理财吧，年化4%左右，比那个靠谱。", Context(kind="general", customer_line=customer))
+    assert "off_topic" not in report.flags
+
+
 def test_a_refusal_that_then_offers_a_loan_is_not_a_pitch():
     report = grade("杨哥，这两样我都真不能帮你😅 不是不够意思，是规定管得死。要不你试试我们的商户经营贷，线上申请，"
                    "我帮你看看额度？", Context(kind="general", customer_line=LOAN_FROM_STAFF))
