@@ -249,8 +249,12 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
     if own and not any(f.move == "named_address" for f in findings):
         out.append(_rules()[1]["etiquette.NamedAddress"].finding(doc, own.start(), own.end(),
                                                                   move="named_address"))
+    # Every place the reply says the customer's own surname and title: the rule's span may hold
+    # only its tail ("阳女士" of "欧阳女士", for a compound surname the rule's list lacks).
+    said = {m.group() for m in re.finditer(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text)}
     for f in findings:
-        if f.move == "named_address" and not to_simplified(f.text).startswith(surname):
+        if f.move == "named_address" and not to_simplified(f.text).startswith(surname) \
+                and not any(s.endswith(to_simplified(f.text)) for s in said):
             f = Finding(rule="etiquette.WrongName", dimension="etiquette", level="warning",
                         message=f"称呼错了客户的姓：客户姓{ctx.customer_surname}", start=f.start, end=f.end,
                         text=f.text, suggestion=f"核对客户的姓，称呼“{ctx.customer_surname}先生/女士”",

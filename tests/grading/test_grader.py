@@ -161,3 +161,14 @@ def test_the_wrong_surname_is_a_slip_not_a_named_address():
     slip = next(f for f in wrong.findings if f.rule == "etiquette.WrongName")
     assert slip.text == "王先生" and "温" in slip.message
     assert wrong.scores["etiquette"] < right.scores["etiquette"]
+
+
+def test_a_compound_surname_said_right_is_no_slip():
+    # The rule knows 阳 as a surname too and marks only "阳女士" of "欧阳女士" (CI, 2026-12-01: a Faker
+    # persona named 欧阳 made the customer snap "我姓欧阳！" at a correct greeting).
+    ctx = Context(kind="complaint", customer_line="你们凭什么拿我的号码天天推销？", customer_surname="欧阳")
+    report = grade("欧阳女士，非常抱歉给您添麻烦了，我马上把您的号码移出营销名单。", ctx)
+    assert not [f for f in report.findings if f.rule == "etiquette.WrongName"]
+    assert "named_address" in report.moves
+    wrong = grade("阳女士，非常抱歉给您添麻烦了，我马上把您的号码移出营销名单。", ctx)
+    assert [f.text for f in wrong.findings if f.rule == "etiquette.WrongName"] == ["阳女士"]
