@@ -230,11 +230,12 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
     pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
     overlap = len(shared_content(text, customer))
     if pitch_hits >= 2 and (overlap < 2 or pitch_hits >= 3) and (pitch_hits > topic_hits or (customer and overlap == 0)):
-        sentences = re.split(r"(?<=[。！？!?；;])", text)
-        pitched = sum(len(s) for s in sentences if _PITCH.search(s))
+        pitching = {True: [], False: []}
+        for s in re.split(r"(?<=[。！？!?；;])", text):
+            pitching[_PITCH.search(s) is not None].append(s)
         # A sentence of its own that turns the customer down ("私下的不行。") answers before pitching.
-        answered = any(_REFUSAL.search(s) for s in sentences if not _PITCH.search(s))
-        if pitched >= 0.6 * len(text) and not answered:
+        answered = any(_REFUSAL.search(s) for s in pitching[False])
+        if sum(map(len, pitching[True])) >= 0.6 * len(text) and not answered:
             return True
     # Without the customer's line we cannot tell a short generic answer from an unrelated one;
     # a reply sharing the customer's own words (借, 买, 批 …) is about what they said.

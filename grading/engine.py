@@ -245,13 +245,13 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
     if not surname:
         return findings
     out = []
-    own = re.search(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text)
-    if own and not any(f.move == "named_address" for f in findings):
-        out.append(_rules()[1]["etiquette.NamedAddress"].finding(doc, own.start(), own.end(),
-                                                                  move="named_address"))
     # Every place the reply says the customer's own surname and title: the rule's span may hold
     # only its tail ("阳女士" of "欧阳女士", for a compound surname the rule's list lacks).
-    said = {m.group() for m in re.finditer(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text)}
+    own = list(re.finditer(f"{re.escape(surname)}(?:{_TITLES})", doc.reading.text))
+    if own and not any(f.move == "named_address" for f in findings):
+        out.append(_rules()[1]["etiquette.NamedAddress"].finding(doc, own[0].start(), own[0].end(),
+                                                                  move="named_address"))
+    said = {m.group() for m in own}
     for f in findings:
         if f.move == "named_address" and not to_simplified(f.text).startswith(surname) \
                 and not any(s.endswith(to_simplified(f.text)) for s in said):
