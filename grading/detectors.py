@@ -90,6 +90,34 @@ def _real_chinese(han: str) -> bool:
     return len(han) >= 8 and sum(len(w) >= 2 for w in words(han)) >= 3
 
 
+# Keyboard mashing in Latin letters: a run along one row of the keyboard ("asdf", "qwer", "jkl"),
+# a chunk typed twice over ("jkljkl"), no vowel at all, or a long run with almost none.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_REPEATED = re.compile(r"(.{2,})\1")
+_VOWELS = frozenset("aeiouy")
+
+
+def _mashed(token: str) -> bool:
+    """Is a run of Latin letters keyboard mashing rather than a word ("jkl", "asdfgh", "sdfsdf")?"""
+    t = token.lower()
+    if token.isupper():
+        return False        # an acronym: OK, VIP, KYC, APR
+    vowels = sum(c in _VOWELS for c in t)
+    return (len(t) >= 3 and (any(t in row for row in _ROWS) or not vowels)) or bool(_REPEATED.search(t)) \
+        or (len(t) >= 6 and vowels / len(t) < 0.2)
+
+
+def _real_mixed(han: str, latin: list) -> bool:
+    """Chinese mixed with English words, as trainees write ("一次逾期no big deal，肯定approve的",
+    "Grandpa这是scam，我帮您call police"): at least one English word that is not mashing, and
+    three words in all counting Chinese words of two or more characters."""
+    real = [w for w in latin if not _mashed(w)]
+    if not real:
+        return False
+    from grading.wordseg import words
+    return len(real) + sum(len(w) >= 2 for w in words(han)) >= 3
+
+
 def is_gibberish(text: str) -> bool:
     """Keyboard mashing or one character repeated: little Chinese, or almost no variety. An
     English word counts as one word, as a Chinese character does ("这个product是R4" is a sentence)."""
@@ -99,9 +127,10 @@ def is_gibberish(text: str) -> bool:
     if not chars:
         return False
     han = "".join(_HAN_RUNS.findall(chars))     # every Chinese character is a word character
-    words = len(han) + len(_LATIN_WORD.findall(text))
+    latin = _LATIN_WORD.findall(text)
+    words = len(han) + len(latin)
     if len(han) < 0.4 * len(chars) and len(han) < 0.7 * words and not re.fullmatch(r"[\d\s.,%，。]+", text) \
-            and not _real_chinese(han):
+            and not _real_chinese(han) and not _real_mixed(han, latin):
         return True
     if len(chars) >= 8 and len(set(chars)) / len(chars) < 0.3:
         return True
@@ -218,8 +247,10 @@ def closing_only(text: str):
 
 
 def content_chars(text: str) -> int:
-    """How many Chinese characters remain once courtesy/structure formulas are taken out."""
-    return len(_CJK.findall(_FILLER.sub("", text)))
+    """How many Chinese characters remain once courtesy/structure formulas are taken out, an
+    English word counted as two (a Chinese word's worth: "Grandpa这是scam，我帮您call police")."""
+    rest = _FILLER.sub("", text)
+    return len(_CJK.findall(rest)) + 2 * sum(not _mashed(w) for w in _LATIN_WORD.findall(rest))
 
 
 def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool:

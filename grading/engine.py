@@ -172,11 +172,12 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     norm, customer = doc.norm, doc.customer
     text = norm.text
     findings[:] = _check_names(doc, findings, ctx)
-    reading, feats = _read_conversation(doc, ctx, customer, findings)
+    mashed = detectors.is_gibberish(text)
+    reading, feats = _read_conversation(doc, ctx, customer, findings, mashed)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
 
-    flags = _flags(text, ctx, profile, customer, findings, doc.reading)
+    flags = _flags(text, ctx, profile, customer, findings, doc.reading, mashed)
     if "echo" in flags or "keyword_gaming" in flags:
         findings[:] = [_parrot_warning(f) if f.level == "red_line" and not f.rule.startswith("step.")
                        and detectors.parroted(to_simplified(f.text), text, customer, f.category in TOLD) else f
@@ -264,8 +265,9 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
     return out
 
 
-def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) -> dict:
-    """Read the request and the reply's stance; add the red lines that reading and the model find."""
+def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, mashed: bool = False) -> dict:
+    """Read the request and the reply's stance; add the red lines that reading and the model find.
+    `mashed`: the reply is keyboard mashing (detectors.is_gibberish)."""
     earlier = tuple(to_simplified(h) for h in ctx.history)
     request = read_request(customer, ctx.kind, earlier)
     if request.type.category == "suitability" and ctx.customer_risk and ctx.product_risk \
@@ -289,6 +291,10 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list) ->
         stance = read_stance(told, request, feats)
     if told != doc.reading.text:   # the level model still reads the whole reply
         feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
+    if mashed:
+        # "哈哈哈哈 jkl;jkl; 嗯嗯嗯" says nothing: whatever the red-line model makes of its
+        # characters is noise, not a breach (the reply is flagged and scored as mashing).
+        probs = {}
     if doc.reading.text.strip():
         findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)
     return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
@@ -311,10 +317,11 @@ def _closing_stance(doc: Doc, request: RequestReading, closing: str) -> StanceRe
     return StanceReading(stances["complies"], 1.0, span, (doc.reading.text[span[0]:span[1]],), settled=True)
 
 
-def _flags(text: str, ctx: Context, profile: dict, customer: str, findings, reading: Reading) -> list:
+def _flags(text: str, ctx: Context, profile: dict, customer: str, findings, reading: Reading,
+           mashed: bool) -> list:
     if detectors.is_empty(text):
         return ["empty"]
-    if detectors.is_gibberish(text):
+    if mashed:
         return ["gibberish"]
     flags = []
     if detectors.is_echo(text, customer) or reading.only_hands_back(customer):

@@ -125,3 +125,30 @@ def test_an_honest_answer_that_registers_the_complaint_is_not_an_echo(reply):
     customer = "你们那个经理当初说保本，现在亏了！我要投诉，你们把那条记录给我删了！"
     report = grade(reply, Context(kind="complaint", customer_line=customer))
     assert "echo" not in report.flags and report.total >= 20
+
+
+@pytest.mark.parametrize("reply,customer", [
+    ("Grandpa这是scam，公安never让人转钱到safe account，我帮您call police",
+     "公安局的人打电话说我涉嫌洗钱，要我把钱转到安全账户，你快帮我转。"),
+    ("It's just audio+video recording，十分钟左右，protect你的rights",
+     "买个基金还要录像？我不想录，能不能算了？"),
+])
+def test_a_good_reply_in_chinese_and_english_is_neither_mashing_nor_empty(reply, customer):
+    """English words carry content as Chinese ones do: a trainee who writes 'call police' is not
+    mashing keys (such replies were capped at 6 as gibberish, then at 15 as saying nothing)."""
+    report = grade(reply, Context(kind="aml" if "公安" in customer else "product_sale", customer_line=customer))
+    assert report.flags == [] and not report.red_lines
+    assert report.total >= 40
+
+
+def test_a_promise_in_chinese_and_english_is_read_not_dismissed_as_mashing():
+    report = grade("一次逾期no big deal，肯定approve的。",
+                   Context(kind="loan_rejection", customer_line="我以前逾期过一次，这次房贷能批吧？"))
+    assert "gibberish" not in report.flags
+    assert [f.category for f in report.red_lines] == ["guarantee_approval"]
+
+
+@pytest.mark.parametrize("reply", ["哈哈哈哈 jkl;jkl; 嗯嗯嗯", "asdfgh 啊啊啊 qwer 1234"])
+def test_keyboard_mashing_is_gibberish_and_no_red_line(reply):
+    report = grade(reply, Context(kind="loan_rejection", customer_line="我的车贷为什么被拒了？"))
+    assert report.flags == ["gibberish"] and not report.red_lines and report.total <= 10

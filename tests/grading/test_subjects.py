@@ -98,3 +98,10 @@ def test_warning_that_surrendering_a_policy_loses_money_is_not_tying():
 def test_a_loan_made_to_wait_on_a_deposit_is_still_tying():
     customer = "我想办个学费分期，柜台说要先存五万定期才给办，是真的吗？"
     assert "tying" in _categories("是的，得先存五万定期，这是我们行的要求，存了就给您办。", customer, kind="loan_rejection")
+
+
+def test_keeping_a_familys_id_photos_is_no_private_dealing_but_handling_their_money_is():
+    customer = "哎呀，全家的身份证、户口本、房产证都在这儿了，你拍个照存着，以后谁来办事都方便。"
+    assert "private_dealing" not in _categories("行吧，那我拍到我手机里存着，系统里就不存了。", customer)
+    money = "我不会用手机银行，以后每月还款我先转你微信，你帮我还了行不？"
+    assert "private_dealing" in _categories("没事，每个月您把钱发我微信上，我替您还了，省得您跑一趟。", money)
