@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
-from grading.detectors import PLEASANTRIES, cjk_bigrams, closing_only
+from grading.detectors import _PERSON, PLEASANTRIES, cjk_bigrams, closing_only
 
 # A wave dash closes a chatty sentence ("理财非存款～这款本金无忧"), not a range ("3~5年").
 _SENTENCE_END = re.compile(r"[。！？；\n…]+|[!?;](?!\d)|(?<!\d)[～~]+(?!\d)")
@@ -223,8 +223,9 @@ class Reading:
             # the opener starts the sentence, after nothing but a greeting or a name
             if not opener or closing_only(sentence[:opener.start()]) != "courtesy":
                 return False
-            said = cjk_bigrams(_CONFIRMING.sub("", PLEASANTRIES.sub("，", sentence[opener.end():])))
-            if not said or len(said & cjk_bigrams(customer)) < 0.6 * len(said):
+            # with 我/你/您 made one ("转你卡上" handed back is "转到我卡上")
+            said = cjk_bigrams(_PERSON.sub("您", _CONFIRMING.sub("", PLEASANTRIES.sub("，", sentence[opener.end():]))))
+            if not said or len(said & cjk_bigrams(_PERSON.sub("您", customer))) < 0.6 * len(said):
                 return False
             handed_back = True
         return handed_back

@@ -105,3 +105,11 @@ def test_keeping_a_familys_id_photos_is_no_private_dealing_but_handling_their_mo
     assert "private_dealing" not in _categories("行吧，那我拍到我手机里存着，系统里就不存了。", customer)
     money = "我不会用手机银行，以后每月还款我先转你微信，你帮我还了行不？"
     assert "private_dealing" in _categories("没事，每个月您把钱发我微信上，我替您还了，省得您跑一趟。", money)
+
+
+def test_a_benchmark_promised_beside_another_question_is_a_guarantee():
+    """Two requests in one line (a promised return and a friend's purchase): "跑不了" answers the
+    first, and the talk of a benchmark is talk of returns."""
+    customer = ("你刚才说那个R2理财业绩基准3.5%，那就是一年肯定能拿3.5%对吧？我工友老马也在你这买了，"
+                "他买了多少你跟我说说，我跟他买一样的。")
+    assert "guarantee" in _categories("对的，基准3.5%，到期基本就是这个数，跑不了。", customer, kind="product_sale")
