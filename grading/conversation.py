@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from grading.anchors import compute_prechecks
 from grading.features import text_features
 from grading.learned import model
 from grading.loader import SAFE_LOADER
@@ -162,15 +163,24 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
     # Giving way lets the customer do a thing; to "保不保本？" it promises nothing ("您要是自己想投
     # 我也拦不住" is no guarantee), so a guarantee asked for is settled only by what is said of it.
     if request.improper and request.type.category != "guarantee":
-        for stance in stances.values():
-            for rx in stance.settled_by:
-                m = rx.search(text)
+        for stance, wordings in _settling():
+            for rx, anchor in wordings:
+                m = rx.search(text) if anchor is None or not anchor.isdisjoint(text) else None
                 if m:   # "您要是坚持，也不是不行": a hedged yes is a yes, whatever the model reads
                     if not stance.complies_with_request:   # a curt "拿走拿走" refuses, whatever it reads
                         probs = {sid: float(sid == stance.id) for sid in probs}
                     return StanceReading(stance, 1.0, (m.start(), m.end()), (m.group(),), probs, settled=True)
     span = _evidence(text, stances[best])
     return StanceReading(stances[best], conf, span, cues, probs)
+
+
+@lru_cache(maxsize=1)
+def _settling() -> tuple:
+    """Each stance with its settling wordings, each beside the characters one of which its every
+    match holds (grading.anchors): most replies hold none of them, and a set test says so far
+    faster than the search (an alternation of them all searches slower than the nine apart)."""
+    return tuple((stance, tuple((rx, compute_prechecks(rx.pattern)[0] or None) for rx in stance.settled_by))
+                 for stance in catalogue()[1].values())
 
 
 def _stance_by_cues(text: str, request: RequestReading) -> str:

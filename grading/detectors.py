@@ -149,13 +149,16 @@ def is_echo(text: str, customer: str) -> bool:
     """Mostly the customer's own words handed back, with little added: "我"/"你" turned into
     "您" and courtesy formulas tacked on do not make them the trainee's own."""
     answered = _NON_ANSWER.sub("，", text) if _NON_ANSWER_HINT.search(text) else text   # no non-answer: as is
-    closed = _NOTED.search(text) is not None     # "已记录", "我都记下了", "还有什么可以帮您"
     mine = cjk_bigrams(_PERSON.sub("您", answered))
     if not mine or not customer:
         return False
     theirs = _customer_grams(customer)
-    if len(mine & theirs) / len(mine) < (0.4 if closed else 0.6):
+    overlap = len(mine & theirs) / len(mine)
+    if overlap < 0.4:
         return False        # most replies: no need to take the (long) filler pattern to them
+    closed = _NOTED.search(text) is not None     # "已记录", "我都记下了", "还有什么可以帮您"
+    if overlap < 0.6 and not closed:
+        return False
     # What is left once the formulas are cut out (cut, not subtracted pair by pair, so that no
     # pair straddling a formula's edge, "会竭" of "我们会竭诚为您服务", counts as the trainee's own).
     bare = _FILLER.sub("，", _RESTATED.sub("，", answered) if closed else answered)
