@@ -44,6 +44,8 @@ _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|
                     # promotion wording: "费率低至0.3%", "绑卡有立减", "办卡还送行李箱", "名额有限"
                     r"低至|立减|返现|免年费|首刷|送(行李箱|电饭煲|好礼|礼品|礼包|积分|体检)|名额有限|额度有限|欲购从速|先到先得|"
                     r"(下载|绑定?)(一下)?(手机银行|app|APP)|要不要(我)?(给|帮)?(您|你)?(开通|下载|办上|了解)")
+# Strings one of which every pitch holds (grading.anchors works them out from the pattern).
+_PITCH_HINT = re.compile("|".join(map(re.escape, compute_prechecks(_PITCH.pattern)[1] or ("",))))
 # Words that acknowledge without answering: a restatement followed by these is still an echo.
 _NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|收到您的(情况|问题|诉求)|您的(诉求|问题|情况)|"
                          r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)|"
@@ -253,7 +255,8 @@ def content_chars(text: str) -> int:
     """How many Chinese characters remain once courtesy/structure formulas are taken out, an
     English word counted as two (a Chinese word's worth: "Grandpa这是scam，我帮您call police")."""
     rest = _FILLER.sub("", text)
-    return len(_CJK.findall(rest)) + 2 * sum(not _mashed(w) for w in _LATIN_WORD.findall(rest))
+    # Chinese characters counted run by run (a list of runs, not one string per character)
+    return sum(map(len, _HAN_RUNS.findall(rest))) + 2 * sum(not _mashed(w) for w in _LATIN_WORD.findall(rest))
 
 
 def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool:
@@ -261,7 +264,8 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
     said, or mainly a sales pitch. A reply that answers and then offers an alternative
     ("不能借给您。要不看看信用卡分期？") is not a pitch."""
     topic_hits = len(topic.findall(text))
-    pitch_hits = len(_PITCH.findall(text)) if kind not in ("product_sale",) else 0
+    # Nine replies in ten hold none of the strings a pitch needs: one search of those says so.
+    pitch_hits = len(_PITCH.findall(text)) if kind != "product_sale" and _PITCH_HINT.search(text) else 0
     overlap = len(shared_content(text, customer))
     if pitch_hits >= 2 and (overlap < 2 or pitch_hits >= 3) and (pitch_hits > topic_hits or (customer and overlap == 0)):
         pitching = {True: [], False: []}
@@ -273,7 +277,7 @@ def is_off_topic(text: str, kind: str, topic: re.Pattern, customer: str) -> bool
             return True
     # Without the customer's line we cannot tell a short generic answer from an unrelated one;
     # a reply sharing the customer's own words (借, 买, 批 …) is about what they said.
-    return (bool(customer) and topic_hits == 0 and overlap == 0 and len(_CJK.findall(text)) >= 20
+    return (bool(customer) and topic_hits == 0 and overlap == 0 and sum(map(len, _HAN_RUNS.findall(text))) >= 20
             and len(shared_chars(text, customer)) < 2)
 
 
