@@ -131,14 +131,11 @@ class LinearModel:
         if isinstance(features, Encoded) and self in features.space.columns:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
-            column = features.block()[:, features.space.columns[self].start + i].tolist()
-            # The positions of positive weights picked in C (operator.gt, not a bound float
-            # method: that is twice slower), then sorted in Python (a few dozen numbers): stable,
-            # and reverse=True keeps equal weights in the features' order, as a stable argsort
-            # of -weight does.
-            top = sorted(compress(range(len(column)), map(gt, column, repeat(0.0))),
-                         key=column.__getitem__, reverse=True)[:n]
-            return list(zip(_names(features.names, top), [column[j] for j in top]))
+            column = features.block()[:, features.space.columns[self].start + i]
+            order = np.argsort(-column, kind="stable")[:n].tolist()
+            weights = column.take(order).tolist()
+            top = [j for j, w in zip(order, weights) if w > 0.0]
+            return list(zip(_names(features.names, top), weights[:len(top)]))
         if isinstance(features, Encoded):
             rows = self._rowmap(features.space)[features.ids]
             present = np.flatnonzero(rows >= 0)
