@@ -164,8 +164,8 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
     # 我也拦不住" is no guarantee), so a guarantee asked for is settled only by what is said of it.
     if request.improper and request.type.category != "guarantee":
         for stance, wordings in _settling():
-            for rx, anchor in wordings:
-                m = rx.search(text) if anchor is None or not anchor.isdisjoint(text) else None
+            for rx, hint in wordings:
+                m = rx.search(text) if hint is None or hint.search(text) else None
                 if m:   # "您要是坚持，也不是不行": a hedged yes is a yes, whatever the model reads
                     if not stance.complies_with_request:   # a curt "拿走拿走" refuses, whatever it reads
                         probs = {sid: float(sid == stance.id) for sid in probs}
@@ -176,11 +176,18 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
 
 @lru_cache(maxsize=1)
 def _settling() -> tuple:
-    """Each stance with its settling wordings, each beside the characters one of which its every
-    match holds (grading.anchors): most replies hold none of them, and a set test says so far
-    faster than the search (an alternation of them all searches slower than the nine apart)."""
-    return tuple((stance, tuple((rx, compute_prechecks(rx.pattern)[0] or None) for rx in stance.settled_by))
+    """Each stance with its settling wordings, each beside a search for the strings one of which
+    its every match holds (grading.anchors; None when none are known): most replies hold none,
+    and a search for plain strings says so several times faster than the wording's own (an
+    alternation of all the wordings searches slower than the nine apart)."""
+    return tuple((stance, tuple((rx, _hint(rx.pattern)) for rx in stance.settled_by))
                  for stance in catalogue()[1].values())
+
+
+def _hint(pattern: str):
+    """A search for the strings one of which every match of the pattern holds, or None."""
+    strings = compute_prechecks(pattern)[1]
+    return re.compile("|".join(map(re.escape, strings))) if strings else None
 
 
 def _stance_by_cues(text: str, request: RequestReading) -> str:
