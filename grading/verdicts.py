@@ -403,7 +403,9 @@ _WEIGHTS = {}
 
 def _weights(comb, cat: str) -> np.ndarray:
     """The combiner's weight for each of a category's feature names (looked up once)."""
-    key = (id(comb), cat)
+    # Keyed by the model itself, not its id(): retraining loads a new combiner in the same
+    # process, and a freed model's id may be given to the next one (its weights then read stale).
+    key = (comb, cat)
     if key not in _WEIGHTS:
         _WEIGHTS[key] = np.array([comb.weight(n) for n in combiner_names(cat)])
     return _WEIGHTS[key]

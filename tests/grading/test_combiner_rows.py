@@ -23,3 +23,22 @@ def test_value_rows_equal_category_values():
         rows = [V._category_values(c, c in rule_cats, V._logit(probs[c]), shared, asked, stance, moves, top)
                 for c in CATS]
         assert repr(flat) == repr([v for row in rows for v in row])
+
+
+def test_a_combiner_loaded_after_another_is_read_with_its_own_weights():
+    """Retraining loads a new combiner in the same process: its scores must use its weights, not
+    those of a combiner freed before it (whose id() the new one may be given)."""
+    from grading.learned import LinearModel, model
+    shipped = model("combiner")
+    if shipped is None:
+        return
+    cat = CATS[0]
+    rows = shipped.matrix.tolist()
+    once = {n: row for n, row in zip(shipped.names, rows)}
+    twice = {n: [2 * w for w in row] for n, row in zip(shipped.names, rows)}
+    head = (shipped.name, shipped.link, shipped.classes, shipped.bias)
+    first = LinearModel(*head, once, {})
+    before = V._weights(first, cat).tolist()
+    del first       # freed: CPython hands its address, and so its id(), to the next model made
+    second = LinearModel(*head, twice, {})
+    assert V._weights(second, cat).tolist() == [2 * w for w in before]
