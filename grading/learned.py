@@ -335,16 +335,16 @@ def encode_reply(text: str, kind: str, request: str):
     if space is None:
         return pair_features(text, kind, request)
     own, n_words = text_features_split(text)
-    head = list(own)
-    head += ("k:" + kind, "r:" + request)
+    head = own + ("k:" + kind, "r:" + request)
     # text_features puts every word and word pair (w:, b:) before the characters (c:)
     words = own[:n_words] if request != "legitimate" else ()
     index, unknown = space.index, space.unknown
-    # Looked up into one list, made an array once (each numpy call is slow when out of cache).
-    ids = list(map(index.get, head, repeat(unknown)))
+    # Looked up straight into one array (no list between: each numpy call is slow when out of
+    # cache, and fromiter is one).
+    looked_up = map(index.get, head, repeat(unknown))
     if words:
-        ids += map(space.crossed(request).get, words, repeat(unknown))
-    ids = np.array(ids, dtype=np.int64)
+        looked_up = chain(looked_up, map(space.crossed(request).get, words, repeat(unknown)))
+    ids = np.fromiter(looked_up, dtype=np.int64, count=len(head) + len(words))
     _recent = (own, space, ids[:len(own)])
     return Encoded(space, ids, _PairNames(head, request, words))
 
