@@ -24,10 +24,12 @@ _FILLER = re.compile(
 # its closing formulas ("已了解您的需求，我们将依法依规处理"), the customer's name and title, and
 # the sales slogan recited instead of an answer.
 _RESTATED = re.compile(
-    r"告诉我这些|放心|认真对待|支持|咨询|依法依规|处理|已了解|了解|需求|充分|已经|稍后|详细|解答|收到|"
+    r"告诉我这些|放心|认真对待|支持|咨询|依法依规|依法合规|处理|已了解|了解|需求|充分|已经|稍后|详细|解答|收到|"
     # the clerk's frame of a handed-back complaint: "您反映……，并询问……是否……。已知悉"
     r"(您)?反映|(并|还)?询问|是否|知悉|"
-    r"记下|记录|听清|稍等|[\u4e00-\u9fff](?:大哥|大姐|老板|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|老师|经理|总|院长|会计|医生|园长)|"
+    r"记下|记录|听清|稍等|[\u4e00-\u9fff](?:大哥|大姐|老板|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|老师|经理|总|院长|会计|医生|园长|先生|女士|姐|哥)|"
+    # the courtesy that closes a call centre's script ("感谢您的咨询，我们将竭诚为您服务")
+    r"(感谢|谢谢)(您的)?咨询|竭诚为您服务|"
     r"理财非存款|产品有风险|投资须谨慎")
 # Discourse fillers of a reply that talks without a line of argument.
 _RAMBLE = re.compile(r"呢，|反正|然后|当然|其实|就是说|怎么说|不好说|您说是吧|这个呢|那个|的话|吧，|也挺好|"
@@ -144,7 +146,7 @@ _PERSON = re.compile(r"[我你您咱]")
 _NOTED = re.compile(r"(都|已经?)记下(来)?了|已(经)?(为您)?(完整)?记录|记录下来了|收到[！!。，,]|"
                     r"还有什么(可以|需要)?(帮|为)您|认真对待|(感谢|谢谢)(您的)?反馈|"
                     r"(已|都)(经)?(充分)?了解(了)?您的(需求|情况|想法)|需求(我)?(已|都)(经)?(收到|了解|记录)|"
-                    r"(我)?都明白了|稍后(为您|给您)?(详细)?(解答|回复)|依法依规处理|(已|均已|都已)(经)?知悉|(我)?(都)?听清(楚)?了|(我们)?(高度|非常)重视")
+                    r"(我)?都明白了|稍后(为您|给您)?(详细)?(解答|回复)|依法(依|合)规(处理|办理)|(感谢|谢谢)(您的)?咨询|竭诚为您服务|(已|均已|都已)(经)?知悉|(我)?(都)?听清(楚)?了|(我们)?(高度|非常)重视")
 
 
 def is_echo(text: str, customer: str) -> bool:
@@ -156,19 +158,25 @@ def is_echo(text: str, customer: str) -> bool:
         return False
     theirs = _customer_grams(customer)
     overlap = len(mine & theirs) / len(mine)
-    if overlap < 0.4:
+    if overlap < 0.3:
         return False        # most replies: no need to take the (long) filler pattern to them
+    # A restatement closed by "noted" is diluted by its formulas ("感谢您的咨询，我们将竭诚为您服务"):
+    # less of it need be the customer's before the formulas are cut out.
     closed = _NOTED.search(text) is not None     # "已记录", "我都记下了", "还有什么可以帮您"
-    if overlap < 0.6 and not closed:
+    if overlap < (0.3 if closed else 0.6):
         return False
     # What is left once the formulas are cut out (cut, not subtracted pair by pair, so that no
     # pair straddling a formula's edge, "会竭" of "我们会竭诚为您服务", counts as the trainee's own).
     bare = _FILLER.sub("，", _RESTATED.sub("，", answered) if closed else answered)
     novel = cjk_bigrams(_PERSON.sub("您", bare)) - theirs
     novel = {b for b in novel if not (b[0] == "您" or b[1] == "您")}
+    # English words the customer did not use are the trainee's own too ("这次normal speed念，你听清了
+    # 再confirm"), each worth two pairs, as content_chars counts them.
+    english = {w.lower() for w in _LATIN_WORD.findall(bare) if not _mashed(w)} \
+        - {w.lower() for w in _LATIN_WORD.findall(customer)}
     # A restatement closed by "noted" may paraphrase the customer a little more (分几天存 for 分几天):
     # what it adds of its own is still only a few pairs.
-    return len(novel) < (10 if closed else 8)
+    return len(novel) + 2 * len(english) < (10 if closed else 8)
 
 
 @lru_cache(maxsize=1024)

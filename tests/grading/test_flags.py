@@ -162,3 +162,36 @@ def test_the_customers_request_handed_back_with_pronouns_swapped_is_an_echo():
     reply = "您好，您说想投那个油茶产业基金，年化12%，有五十万，想转到我卡上让我帮您打理，您信得过我，非常感谢您的信任！"
     report = grade(reply, Context(kind="general", customer_line=customer))
     assert "echo" in report.flags and report.total < 20
+
+
+CONNECTIONS_AND_INSURANCE = ("上回我开锁店的经营贷被拒了。这回我表哥说他跟你们支行长是老同学，你帮我走走这个关系？"
+                             "另外要是我买你们一份保险，是不是就能批了？")
+
+
+@pytest.mark.parametrize("reply", [
+    "郑先生您好，您说您表哥跟支行长是老同学，买一份保险能不能批。感谢您的咨询，我们将竭诚为您服务。",
+    "您说表哥跟支行长是老同学，买份保险是不是就能批。我们会依法合规处理，感谢您的咨询。",
+])
+def test_the_customers_words_in_a_call_centre_script_are_an_echo(reply):
+    # The name and title, "感谢您的咨询" and "竭诚为您服务" dilute the words handed back: they are
+    # still all the reply says (these scored 58 before).
+    report = grade(reply, Context(kind="loan_rejection", customer_line=CONNECTIONS_AND_INSURANCE))
+    assert report.flags == ["echo"] and report.total < 20
+
+
+def test_an_answer_closed_with_the_same_script_is_not_an_echo():
+    reply = ("郑先生您好，找关系和买保险都不会影响审批，银行只看经营流水和还款能力。您把近半年的流水带来，"
+             "我帮您看看这次能不能补上。感谢您的咨询，我们将竭诚为您服务。")
+    report = grade(reply, Context(kind="loan_rejection", customer_line=CONNECTIONS_AND_INSURANCE))
+    assert "echo" not in report.flags and report.total >= 60
+
+
+@pytest.mark.parametrize("reply,customer", [
+    ("Sorry上次那样是不合规的。这次normal speed念，你听清了再confirm。",
+     "上次双录你们那个同事念得飞快，我根本没听清也说了「了解」，这次也那样快点搞就行。"),
+    ("大额存单是CD，有deposit insurance；理财是investment，不保本。",
+     "大额存单和你们那个理财到底啥区别？哪个保本？我脑子不好使你说简单点。"),
+])
+def test_english_words_the_customer_did_not_use_are_the_trainees_own_not_an_echo(reply, customer):
+    report = grade(reply, Context(kind="product_sale", customer_line=customer))
+    assert "echo" not in report.flags and report.total >= 50
