@@ -69,6 +69,13 @@ def prechecks(pattern: str) -> tuple:
     return compute_prechecks(pattern)
 
 
+def hint(pattern: str) -> re.Pattern:
+    """A search for the plain strings one of which every match of `pattern` holds: where it finds
+    nothing the pattern cannot match, and it runs several times faster than most patterns (for
+    patterns run on every reply that seldom match). Matches everywhere when no strings are known."""
+    return re.compile("|".join(map(re.escape, compute_prechecks(pattern)[1] or ("",))))
+
+
 def compute_prechecks(pattern: str) -> tuple:
     """prechecks(pattern) worked out from the pattern itself."""
     parsed = sre_parse.parse(pattern)

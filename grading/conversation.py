@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from grading.anchors import compute_prechecks
+from grading.anchors import hint
 from grading.features import text_features
 from grading.learned import model
 from grading.loader import SAFE_LOADER
@@ -164,8 +164,8 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
     # 我也拦不住" is no guarantee), so a guarantee asked for is settled only by what is said of it.
     if request.improper and request.type.category != "guarantee":
         for stance, wordings in _settling():
-            for rx, hint in wordings:
-                m = rx.search(text) if hint is None or hint.search(text) else None
+            for rx, needed in wordings:
+                m = rx.search(text) if needed.search(text) else None
                 if m:   # "您要是坚持，也不是不行": a hedged yes is a yes, whatever the model reads
                     if not stance.complies_with_request:   # a curt "拿走拿走" refuses, whatever it reads
                         probs = {sid: float(sid == stance.id) for sid in probs}
@@ -177,17 +177,11 @@ def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceR
 @lru_cache(maxsize=1)
 def _settling() -> tuple:
     """Each stance with its settling wordings, each beside a search for the strings one of which
-    its every match holds (grading.anchors; None when none are known): most replies hold none,
+    its every match holds (grading.anchors.hint): most replies hold none,
     and a search for plain strings says so several times faster than the wording's own (an
     alternation of all the wordings searches slower than the nine apart)."""
-    return tuple((stance, tuple((rx, _hint(rx.pattern)) for rx in stance.settled_by))
+    return tuple((stance, tuple((rx, hint(rx.pattern)) for rx in stance.settled_by))
                  for stance in catalogue()[1].values())
-
-
-def _hint(pattern: str):
-    """A search for the strings one of which every match of the pattern holds, or None."""
-    strings = compute_prechecks(pattern)[1]
-    return re.compile("|".join(map(re.escape, strings))) if strings else None
 
 
 def _stance_by_cues(text: str, request: RequestReading) -> str:

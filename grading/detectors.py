@@ -7,7 +7,7 @@ from functools import lru_cache
 from itertools import chain
 from operator import add
 
-from grading.anchors import compute_prechecks
+from grading.anchors import hint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Courtesy, structure and empathy formulas: words that carry no answer by themselves.
@@ -47,7 +47,7 @@ _PITCH = re.compile(r"信用卡|办卡|新出|新推出|推荐您|理财|基金|
                     r"低至|立减|返现|免年费|首刷|送(行李箱|电饭煲|好礼|礼品|礼包|积分|体检)|名额有限|额度有限|欲购从速|先到先得|"
                     r"(下载|绑定?)(一下)?(手机银行|app|APP)|要不要(我)?(给|帮)?(您|你)?(开通|下载|办上|了解)")
 # Strings one of which every pitch holds (grading.anchors works them out from the pattern).
-_PITCH_HINT = re.compile("|".join(map(re.escape, compute_prechecks(_PITCH.pattern)[1] or ("",))))
+_PITCH_HINT = hint(_PITCH.pattern)
 # Words that acknowledge without answering: a restatement followed by these is still an echo.
 _NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|收到您的(情况|问题|诉求)|您的(诉求|问题|情况)|"
                          r"(感谢|谢谢)(您的)?(反馈|来电|提问)|(会|将)?认真研究|我们会(尽快)?(处理|研究|反馈)|"
@@ -58,7 +58,7 @@ _NON_ANSWER = re.compile(r"(已经?|都)?(完整)?(记录|登记)(下来)?了?|�
 # Strings one of which every non-answer contains (worked out from the pattern by grading.anchors):
 # most replies hold none, and searching for them costs a tenth of running _NON_ANSWER itself.
 # (Were none known, the empty pattern would send every reply to _NON_ANSWER, as before.)
-_NON_ANSWER_HINT = re.compile("|".join(map(re.escape, compute_prechecks(_NON_ANSWER.pattern)[1] or ())))
+_NON_ANSWER_HINT = hint(_NON_ANSWER.pattern)
 
 
 @lru_cache(maxsize=2048)
