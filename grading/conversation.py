@@ -149,15 +149,17 @@ def decide_request(probs: dict, hits: dict) -> tuple:
     return LEGITIMATE, max(0.5, scores.get(LEGITIMATE, 0.5))
 
 
-def read_stance(text: str, request: RequestReading, pair_feats: list) -> StanceReading:
-    """How the reply (normalized) stands to the request: the stance model, then the cues' evidence."""
+def read_stance(text: str, request: RequestReading, pair_feats: list, cues: bool = True) -> StanceReading:
+    """How the reply (normalized) stands to the request: the stance model, then the cues' evidence.
+    `cues=False` leaves out the model's strongest features (shown only by --explain)."""
     requests, stances = catalogue()
     m = model("stance")
     probs = {}
     if m is not None:
         probs = m.predict(pair_feats)
         best = max(probs, key=probs.get)
-        conf, cues = probs[best], tuple(f for f, _ in m.cues(pair_feats, best, 4))
+        conf = probs[best]
+        cues = tuple(f for f, _ in m.cues(pair_feats, best, 4)) if cues else ()
     else:
         best, conf, cues = _stance_by_cues(text, request), 0.6, ()
     # Giving way lets the customer do a thing; to "保不保本？" it promises nothing ("您要是自己想投

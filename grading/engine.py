@@ -162,9 +162,12 @@ def _to_run(active: int, applicable: tuple) -> list:
     return [run[pos] for pos in sorted(run)]
 
 
-def grade(reply: str, context: Context | None = None, *, learned_levels: bool = True) -> Report:
+def grade(reply: str, context: Context | None = None, *, learned_levels: bool = True,
+          explain: bool = True) -> Report:
     """Grade one reply in its situation: four scores, total, findings with spans, feedback.
-    `learned_levels=False` leaves out the level model's share of the scores (training uses it)."""
+    `learned_levels=False` leaves out the level model's share of the scores (training uses it);
+    `explain=False` leaves the stance model's cues out of `reading` (a batch without --explain
+    never shows them: 2 % of its time). Scores and findings are the same either way."""
     ctx = context or Context()
     _, by_id, by_move = _rules()
     profile = load_kinds()[ctx.kind]
@@ -173,7 +176,7 @@ def grade(reply: str, context: Context | None = None, *, learned_levels: bool = 
     text = norm.text
     findings[:] = _check_names(doc, findings, ctx)
     mashed = detectors.is_gibberish(text)
-    reading, feats = _read_conversation(doc, ctx, customer, findings, mashed)
+    reading, feats = _read_conversation(doc, ctx, customer, findings, mashed, explain)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     moves = {f.move for f in findings if f.level == "good"}
 
@@ -265,9 +268,10 @@ def _check_names(doc: Doc, findings: list, ctx: Context) -> list:
     return out
 
 
-def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, mashed: bool = False) -> dict:
+def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, mashed: bool = False,
+                       explain: bool = True) -> tuple:
     """Read the request and the reply's stance; add the red lines that reading and the model find.
-    `mashed`: the reply is keyboard mashing (detectors.is_gibberish)."""
+    `mashed`: the reply is keyboard mashing (detectors.is_gibberish); `explain`: see grade."""
     earlier = tuple(to_simplified(h) for h in ctx.history)
     request = read_request(customer, ctx.kind, earlier)
     if request.type.category == "suitability" and ctx.customer_risk and ctx.product_risk \
@@ -288,7 +292,7 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, ma
         # taken. The models, left with a few formulas, have nothing to read ("收到" is no gift).
         stance, probs = _closing_stance(doc, request, closing), {}
     else:
-        stance = read_stance(told, request, feats)
+        stance = read_stance(told, request, feats, cues=explain)
     if told != doc.reading.text:   # the level model still reads the whole reply
         feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
     if mashed:
@@ -297,12 +301,15 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, ma
         probs = {}
     if doc.reading.text.strip():
         findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)
-    return {"request": request.type.id, "request_confidence": round(request.confidence, 3),
-            "request_cue": request.cue, "request_cues": list(request.model_cues),
-            "request_carried": request.carried,
-            "stance": stance.stance.id, "stance_confidence": round(stance.confidence, 3),
-            "stance_cues": list(stance.cues),
-            "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}, feats
+    reading = {"request": request.type.id, "request_confidence": round(request.confidence, 3),
+               "request_cue": request.cue, "request_cues": list(request.model_cues),
+               "request_carried": request.carried,
+               "stance": stance.stance.id, "stance_confidence": round(stance.confidence, 3),
+               "stance_cues": list(stance.cues),
+               "model": {c: round(p, 3) for c, p in sorted(probs.items(), key=lambda x: -x[1])[:3]}}
+    if not explain:
+        del reading["stance_cues"]     # not read: an empty list would say the model had none
+    return reading, feats
 
 
 def _closing_stance(doc: Doc, request: RequestReading, closing: str) -> StanceReading:

@@ -291,10 +291,12 @@ class Encoded:
 
 @lru_cache(maxsize=None)
 def pair_space():
-    """The space of the reply models (stance, red line, levels), or None before training. The
+    """The space of the reply models (red line, stance, levels), or None before training. The
     gaming model's features are numbered too (after theirs), so a reply's words are looked up once
-    for all four; being one-class it has no columns in the stack (see FeatureSpace)."""
-    models = [m for m in (model("stance"), model("redline"), model("levels")) if m is not None]
+    for all four; being one-class it has no columns in the stack (see FeatureSpace). The red-line
+    model, which knows the most features, is numbered first: in its order, its most common
+    features first (grading.training.train._export), so the others' add only rarer ones after."""
+    models = [m for m in (model("redline"), model("stance"), model("levels")) if m is not None]
     if not models:
         return None
     gaming = model("gaming")

@@ -94,3 +94,16 @@ def test_help_lists_every_command():
     assert result.exit_code == 0
     listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
     assert listed == {"corpus", "db", "grade", "model", "retention", "scenarios", "serve", "users"}
+
+
+def test_explain_adds_the_grader_reading_and_changes_no_score():
+    """--explain writes what was read (the stance model's strongest words among it); without it
+    the record is the batch contract alone, with the same scores and findings."""
+    gift = {"id": "g", "context": {"kind": "complaint"}, "customer": "小伙子，这个红包你收下，别客气",
+            "reply": "好嘞，那我就收着了，谢谢您"}
+    plain = json.loads(run([json.dumps(gift, ensure_ascii=False)]).stdout)
+    told = json.loads(run([json.dumps(gift, ensure_ascii=False)], "--explain").stdout)
+    assert told["reading"]["request"] == "offers_gift" and told["reading"]["stance"] == "complies"
+    assert told["reading"]["stance_cues"] and all(":" in c for c in told["reading"]["stance_cues"])
+    assert set(plain["reading"]) == {"request", "stance"}
+    assert {k: v for k, v in told.items() if k != "reading"} == {k: v for k, v in plain.items() if k != "reading"}

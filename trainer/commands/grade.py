@@ -39,7 +39,7 @@ def grade_record(record, line_no: int, explain: bool = False) -> dict:
         check_types(record, context)
         if record.get("customer") and "customer_line" not in context:
             context["customer_line"] = record["customer"]
-        report = grade(reply, Context.from_dict(context))
+        report = grade(reply, Context.from_dict(context), explain=explain)
     except (ValueError, TypeError, ContextError) as e:
         return {"id": rid, "line": line_no, "error": str(e)}
     out = {"id": rid, **report.to_dict()}
