@@ -216,10 +216,20 @@ class FeatureSpace:
 
     def __init__(self, models):
         # In the models' own order (ids are internal: no output depends on them, and sorting
-        # 77,000 names cost every cold start).
-        names = dict.fromkeys(chain.from_iterable(m.names for m in models))
-        self.index = dict(zip(names, range(len(names))))
-        self.unknown = len(names)      # the row every unknown feature maps to (no model has it)
+        # 77,000 names cost every cold start): the first model's features, then each other's
+        # new ones. Each model's rows are found as its names are numbered (one pass over them).
+        first = models[0]
+        self.index = index = dict(zip(first.names, range(len(first.names))))
+        rows_of = {first: np.arange(len(first.names))}
+        for m in models[1:]:
+            rows = np.fromiter(map(index.get, m.names, repeat(-1)), dtype=np.int64, count=len(m.names))
+            new = np.flatnonzero(rows < 0)
+            if len(new):
+                start = len(index)
+                index.update(zip(map(m.names.__getitem__, new.tolist()), range(start, start + len(new))))
+                rows[new] = np.arange(start, start + len(new))
+            rows_of[m] = rows
+        self.unknown = len(index)      # the row every unknown feature maps to (no model has it)
         # Every model's weights side by side on the space's rows (zeros where a model lacks a
         # feature, and on the unknown row): one gather and one sum score a reply for all models.
         # A sum over rows adds them in order, column by column, and adding 0.0 changes no float,
@@ -230,16 +240,15 @@ class FeatureSpace:
             if len(m.classes) >= 2:
                 self.columns[m] = slice(start, start + len(m.classes))
                 start += len(m.classes)
-        self.stack = np.zeros((len(names) + 1, start))
+        self.stack = np.zeros((len(index) + 1, start))
         self.bias = np.zeros(start)      # the stacked models' biases side by side
         for m, columns in self.columns.items():
             self.bias[columns] = m.bias
-        for k, (m, columns) in enumerate(self.columns.items()):
-            if k == 0 and m is models[0]:    # numbered first, in its own order: its rows are 0, 1, ...
+        for m, columns in self.columns.items():
+            if m is first:    # numbered first, in its own order: its rows are 0, 1, ...
                 self.stack[:len(m.names), columns] = m.matrix
-                continue
-            rows = np.fromiter(map(self.index.__getitem__, m.names), dtype=np.int64, count=len(m.names))
-            self.stack[rows, columns] = m.matrix
+            else:
+                self.stack[rows_of[m], columns] = m.matrix
 
     def crossed(self, request: str) -> dict:
         """For one request type, a reply feature f -> the id of "r:<request>|f" (cached)."""
