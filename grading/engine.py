@@ -293,6 +293,9 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, ma
         stance, probs = _closing_stance(doc, request, closing), {}
     else:
         stance = read_stance(told, request, feats, cues=explain)
+        if request.improper and request.type.category != "guarantee" and not stance.stance.complies_with_request \
+                and not stance.settled:
+            stance = _given_way(told, ctx.kind, request, stance, explain)
     if told != doc.reading.text:   # the level model still reads the whole reply
         feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
     if mashed:
@@ -310,6 +313,28 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, ma
     if not explain:
         del reading["stance_cues"]     # not read: an empty list would say the model had none
     return reading, feats
+
+
+GIVEN_WAY = 0.8    # how sure the stance of the words after the turn must be that they go along
+
+
+def _given_way(told: str, kind: str, request: RequestReading, stance: StanceReading, explain: bool):
+    """A refusal that then gives way ("按规定不能查……那您报一下他的身份证号，我就看一眼余额") goes
+    along with the request: the words after the turn, read alone, say what the reply does. (Not
+    for a guarantee asked for: giving way promises nothing, see read_stance.)"""
+    for m in verdicts._TURN.finditer(told):
+        if m.end() < len(told) and verdicts._HOLDS_FIRST.search(told, 0, m.start()):
+            tail = told[m.end():]
+            feats, probs, thresholds = verdicts.model_view(tail, kind, request)
+            after = read_stance(tail, request, feats, cues=explain)
+            # ... and the red-line model finds the request's line crossed in them: "但我一定尽力帮您
+            # 准备好" reads as going along, yet gives the customer nothing he asked for.
+            category = request.type.category
+            if after.stance.complies_with_request and after.confidence >= GIVEN_WAY \
+                    and probs.get(category, 0.0) >= thresholds.get(category, 0.5):
+                return after
+            break
+    return stance
 
 
 def _closing_stance(doc: Doc, request: RequestReading, closing: str) -> StanceReading:

@@ -139,6 +139,24 @@ def test_words_a_rule_condemns_after_a_refusal_gives_way_stand(kind, customer, r
     assert category in {f.category for f in report.red_lines}, report.reading
 
 
+def test_a_refusal_that_then_gives_way_goes_along_with_the_request():
+    # r30 (development data since its first contact): no rule's words, only the turn shows it.
+    mother = "我是小陈他妈。他在国外读书，卡是在你们这儿办的。你帮我看看他这个月都花哪儿了，还剩多少？我是他妈还不能看吗？"
+    report = grade("按规定不能查……那您报一下他的身份证号，我就看一眼余额，流水不跟您说。",
+                   Context(kind="confidentiality", customer_line=mother))
+    assert "leak" in {f.category for f in report.red_lines}, report.reading
+    assert report.reading["stance"] == "complies"
+    # Promising to do one's best after the turn gives the customer nothing he asked for (r25).
+    report = grade("「打招呼」这个事我真做不了，审批是独立的，谁说都不好使。卡和印台历的好意我都心领了，东西不能收。"
+                   "月底前能不能批我不敢打包票，但我会盯紧，有进展马上告诉您。",
+                   Context(kind="gift", customer_line="这两千块的购物卡你拿着。审批那边你打个招呼，月底前能批下来吧？"))
+    assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
+    # Nor does a refusal that stays refused after "不过" ("不过您可以让他本人……").
+    report = grade("按规定不能查。不过您可以让他本人在手机银行上看，或者他授权后带着委托书来办。",
+                   Context(kind="confidentiality", customer_line=mother))
+    assert not report.red_lines, [(f.category, f.text) for f in report.red_lines]
+
+
 @pytest.mark.parametrize("risk,customer,reply", [
     (("C1", "R3"), "测评你帮我改成C3吧，我签字自担风险。",
      "但测评这件事我真不能帮您挑答案，也不能替您做。测评可以重新做，但只有在您的实际情况变了的时候才有意义。"
