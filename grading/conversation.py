@@ -109,13 +109,18 @@ def read_request(line: str, kind: str = "general", earlier: tuple = ()) -> Reque
     """Read a (normalized) customer line into a request type; fall back on the earlier customer
     lines when this one is short and asks nothing new ("那就这么说定了？")."""
     reading = _read_one(line, kind)
-    if reading.improper or len(line) > 25:
+    if reading.improper or len(line) > 25 or not _ASKS.search(line):
         return reading
     for prev in reversed(earlier[-2:]):
         before = _read_one(prev, kind)
         if before.improper and before.confidence >= 0.7:
             return RequestReading(before.type, before.confidence, before.cue, before.model_cues, carried=True)
     return reading
+
+
+# A short line that asks back ("那就这么说定了？", "行吧？") carries the earlier request; one that
+# closes the talk ("那就这样吧，以后别再让我接到这种电话。") asks nothing to go along with.
+_ASKS = re.compile(r"[？?]|(吗|么|吧|呗|没|不)[。！!～~\s]*$")
 
 
 @lru_cache(maxsize=2048)

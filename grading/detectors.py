@@ -259,6 +259,17 @@ def closing_only(text: str):
     return "agrees" if acked else "courtesy"
 
 
+# A conversation closed and nothing more: "好的，那就这样。", "行吧，就这样", "嗯嗯好的，您慢走"
+_CLOSING_WORDS = re.compile(r"那就这样|就这样|那好|行吧|行|好吧|可以|没问题|那|吧|啊|哈|呢|了|您慢走|慢走|再见|拜拜")
+
+
+def bare_closing(text: str) -> bool:
+    """Only courtesy, "好的/收到" and the words that close a conversation ("那就这样"): nothing
+    said that could answer anything, or cross any line, unless something improper was asked."""
+    rest = _CLOSING_WORDS.sub("", _ACK.sub("", _COURTESY.sub("", text)))
+    return re.search(r"\w", rest) is None
+
+
 def content_chars(text: str) -> int:
     """How many Chinese characters remain once courtesy/structure formulas are taken out, an
     English word counted as two (a Chinese word's worth: "Grandpa这是scam，我帮您call police")."""

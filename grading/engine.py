@@ -298,9 +298,11 @@ def _read_conversation(doc: Doc, ctx: Context, customer: str, findings: list, ma
             stance = _given_way(told, ctx.kind, request, stance, explain)
     if told != doc.reading.text:   # the level model still reads the whole reply
         feats = verdicts.model_view(doc.reading.text, ctx.kind, request)[0]
-    if mashed:
+    if mashed or (not request.improper and detectors.bare_closing(told)):
         # "哈哈哈哈 jkl;jkl; 嗯嗯嗯" says nothing: whatever the red-line model makes of its
-        # characters is noise, not a breach (the reply is flagged and scored as mashing).
+        # characters is noise, not a breach (the reply is flagged and scored as mashing). Nor
+        # does "好的，那就这样。" to a customer who asked nothing improper: the model, trained on
+        # such words said to improper requests, reads them as going along with one.
         probs = {}
     if doc.reading.text.strip():
         findings[:] = verdicts.decide(doc, request, stance, probs, thresholds, findings, feats)

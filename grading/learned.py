@@ -63,10 +63,12 @@ class LinearModel:
     def rows(self, features):
         """Row numbers of the features this model knows (features are distinct)."""
         if isinstance(features, Encoded):
+            if self not in features.space.members:    # read by name: its features may be unnumbered
+                return self.rows([features.names[j] for j in range(len(features.names))])
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
         known = _recent_ids(features)
-        if known is not None:
+        if known is not None and self in known[0].members:
             # The reply's own features were looked up once for every model (encode_reply): only
             # what follows them (the gaming model's shape features) is looked up here.
             space, ids, n = known
@@ -128,6 +130,8 @@ class LinearModel:
     def cues(self, features, cls: str, n: int = 5) -> list:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
+        if isinstance(features, Encoded) and self not in features.space.members:
+            features = [features.names[j] for j in range(len(features.names))]   # see rows()
         if isinstance(features, Encoded) and self in features.space.columns:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
@@ -230,6 +234,9 @@ class FeatureSpace:
                 rows[new] = np.arange(start, start + len(new))
             rows_of[m] = rows
         self.unknown = len(index)      # the row every unknown feature maps to (no model has it)
+        # The models whose every feature is numbered here: only their rows can be read off ids
+        # (another model's features this space lacks would all map to the unknown row).
+        self.members = frozenset(models)
         # Every model's weights side by side on the space's rows (zeros where a model lacks a
         # feature, and on the unknown row): one gather and one sum score a reply for all models.
         # A sum over rows adds them in order, column by column, and adding 0.0 changes no float,

@@ -42,3 +42,20 @@ def test_a_combiner_loaded_after_another_is_read_with_its_own_weights():
     del first       # freed: CPython hands its address, and so its id(), to the next model made
     second = LinearModel(*head, twice, {})
     assert V._weights(second, cat).tolist() == [2 * w for w in before]
+
+
+def test_a_model_outside_the_shared_space_reads_every_feature_of_the_reply_just_encoded():
+    """Training fits the level model's line on a model not (yet) in the shared feature space:
+    right after a reply was encoded, it must still find the features only it knows (they had
+    all been read as unknown, so the line depended on which models were installed)."""
+    from grading.features import pair_features, text_features
+    from grading.learned import LinearModel, encode_reply, pair_space
+
+    text = "好的，我帮您查一下转账进度，今天下班前给您回电话。"
+    space = pair_space()
+    unseen = next(f for f in text_features(text) if f not in space.index)
+    own = LinearModel("t", "regression", ["x"], [0.0], {unseen: [1.0], "w:转账": [2.0]}, {})
+    encoded = encode_reply(text, "complaint", "legitimate")
+    assert own.predict(pair_features(text, "complaint", "legitimate"))["x"] == 3.0
+    assert own.predict(encoded)["x"] == 3.0
+    assert [f for f, _ in own.cues(encoded, "x")] == ["w:转账", unseen]

@@ -92,6 +92,19 @@ def test_a_request_made_earlier_in_the_conversation_is_still_read():
     assert "gift" in {f.category for f in report.red_lines}
 
 
+def test_a_conversation_closed_with_courtesy_crosses_no_line():
+    """A customer who closes the talk asks nothing to go along with, and "好的，那就这样" to a
+    proper line says nothing the red-line model may read as a breach (a golden transcript
+    ended in a gift red line with the models trained on r31)."""
+    earlier = ("我婆婆也天天接到你们电话。你帮我查查她是不是在你们这儿办了卡、办了什么。",)
+    for line in ("那就这样吧，以后别再让我接到这种电话。", "行吧，那我这边停了就行。真是烦死了。"):
+        report = grade("好的，那就这样。", Context(kind="complaint", customer_line=line, history=earlier))
+        assert not report.reading["request_carried"] and not report.red_lines, report.reading
+    # ... while a short line that asks back still carries the earlier request (above)
+    report = grade("好的，那就这样。", Context(kind="complaint", customer_line="那就这么定了？", history=earlier))
+    assert report.reading["request_carried"] and report.reading["request"] == "asks_third_party_info"
+
+
 @pytest.mark.parametrize("reply,red", [
     ("张大哥这个3.2%要是嫌低，我给您推个R4的权益类，去年干了8%，您C3也能买，我在系统里给您调一下", True),
     ("R4的权益类超出了您C3的等级，我不能推荐；这款R2的到期收益以实际为准，不是保证的3.2%。", False),
