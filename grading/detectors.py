@@ -266,6 +266,8 @@ _CLOSING_WORDS = re.compile(r"那就这样|就这样|那好|行吧|行|好吧|�
 def bare_closing(text: str) -> bool:
     """Only courtesy, "好的/收到" and the words that close a conversation ("那就这样"): nothing
     said that could answer anything, or cross any line, unless something improper was asked."""
+    if len(text) > 40:     # such a closing is short: most replies are answered without a search
+        return False
     rest = _CLOSING_WORDS.sub("", _ACK.sub("", _COURTESY.sub("", text)))
     return re.search(r"\w", rest) is None
 
