@@ -324,18 +324,19 @@ def _given_way(told: str, kind: str, request: RequestReading, stance: StanceRead
     """A refusal that then gives way ("按规定不能查……那您报一下他的身份证号，我就看一眼余额") goes
     along with the request: the words after the turn, read alone, say what the reply does. (Not
     for a guarantee asked for: giving way promises nothing, see read_stance.)"""
-    for m in verdicts._TURN.finditer(told):
-        if m.end() < len(told) and verdicts._HOLDS_FIRST.search(told, 0, m.start()):
-            tail = told[m.end():]
-            feats, probs, thresholds = verdicts.model_view(tail, kind, request)
-            after = read_stance(tail, request, feats, cues=explain)
-            # ... and the red-line model finds the request's line crossed in them: "但我一定尽力帮您
-            # 准备好" reads as going along, yet gives the customer nothing he asked for.
-            category = request.type.category
-            if after.stance.complies_with_request and after.confidence >= GIVEN_WAY \
-                    and probs.get(category, 0.0) >= thresholds.get(category, 0.5):
-                return after
-            break
+    at = verdicts.turn_after_hold(told)
+    if at < 0:
+        return stance
+    tail = told[at:]
+    feats, probs, thresholds = verdicts.model_view(tail, kind, request)
+    after = read_stance(tail, request, feats, cues=explain)
+    # ... and the red-line model finds the request's line crossed in them: "但我一定尽力帮您准备好"
+    # reads as going along, yet gives the customer nothing he asked for.
+    category = request.type.category
+    if after.stance.complies_with_request and after.confidence >= GIVEN_WAY \
+            and probs.get(category, 0.0) >= thresholds.get(category, 0.5):
+        # its evidence where it stands in the whole reply, not in the words after the turn
+        return replace(after, span=(after.span[0] + at, after.span[1] + at)) if after.span[0] >= 0 else after
     return stance
 
 

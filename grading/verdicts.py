@@ -272,15 +272,23 @@ def _after_the_turn(doc, turn: tuple, finding) -> bool:
         and not _STILL_REFUSING.search(original, finding.end, end)
 
 
+def turn_after_hold(text: str) -> int:
+    """Where the words after a refusal-then-turn begin in a (normalized) text ("按规定不能查……
+    那您报一下他的身份证号"), -1 if it has none."""
+    for m in _TURN.finditer(text):
+        if m.end() < len(text) and _HOLDS_FIRST.search(text, 0, m.start()):
+            return m.end()
+    return -1
+
+
 def _turn(doc) -> tuple:
     """(start, end) in the original reply of the part of a sentence after a refusal-then-turn;
     (-1, -1) if the reply has none."""
-    text = doc.reading.text
-    for m in _TURN.finditer(text):
-        if m.end() < len(text) and _HOLDS_FIRST.search(text, 0, m.start()):
-            sentence = doc.reading.sentence_at(m.end())
-            return doc.norm.offsets[m.end()], doc.norm.span(m.end(), max(m.end() + 1, sentence.end))[1]
-    return -1, -1
+    at = turn_after_hold(doc.reading.text)
+    if at < 0:
+        return -1, -1
+    sentence = doc.reading.sentence_at(at)
+    return doc.norm.offsets[at], doc.norm.span(at, max(at + 1, sentence.end))[1]
 
 
 def _settled_finding(doc, request: RequestReading, stance: StanceReading) -> Finding:
