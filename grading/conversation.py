@@ -107,7 +107,7 @@ def cue_hits(line: str) -> dict:
 
 def read_request(line: str, kind: str = "general", earlier: tuple = ()) -> RequestReading:
     """Read a (normalized) customer line into a request type; fall back on the earlier customer
-    lines when this one is short and asks nothing new ("那就这么说定了？")."""
+    lines when this one is short, asks back and asks nothing new ("那就这么说定了？")."""
     reading = _read_one(line, kind)
     if reading.improper or len(line) > 25 or not _ASKS.search(line):
         return reading
