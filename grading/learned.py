@@ -64,7 +64,7 @@ class LinearModel:
         """Row numbers of the features this model knows (features are distinct)."""
         if isinstance(features, Encoded):
             if self not in features.space.members:    # read by name: its features may be unnumbered
-                return self.rows([features.names[j] for j in range(len(features.names))])
+                return self.rows(features.named())
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
         known = _recent_ids(features)
@@ -131,7 +131,7 @@ class LinearModel:
         """The n features present that push hardest towards `cls`, as (feature, weight)."""
         i = self.classes.index(cls)
         if isinstance(features, Encoded) and self not in features.space.members:
-            features = [features.names[j] for j in range(len(features.names))]   # see rows()
+            features = features.named()   # see rows()
         if isinstance(features, Encoded) and self in features.space.columns:
             # The stacked block holds this model's weight of every feature (0.0 where it has
             # none, so a weight > 0 is exactly a known feature pushing towards the class).
@@ -282,6 +282,11 @@ class Encoded:
     def __init__(self, space: FeatureSpace, ids: np.ndarray, names):
         self.space, self.ids, self.names = space, ids, names
         self._block = self._sums = self._raw = None
+
+    def named(self) -> list:
+        """The features by name, in their order (for a model outside the space)."""
+        names = self.names
+        return [names[j] for j in range(len(names))]
 
     def block(self) -> np.ndarray:
         """The stacked weights of these features, one row per feature, in their order."""
