@@ -71,7 +71,7 @@ class LinearModel:
         if known is not None and self in known[0].members:
             # The reply's own features were looked up once for every model (encode_reply): only
             # what follows them (the gaming model's shape features) is looked up here.
-            space, ids, n = known
+            space, ids, n, _ = known
             rows = self._rowmap(space).take(ids)
             rows = rows[rows >= 0]
             rest = [r for r in map(self.index.get, features[n:]) if r is not None]
@@ -94,6 +94,15 @@ class LinearModel:
         """The linear score of each class."""
         if isinstance(features, Encoded) and self in features.space.columns:
             return self.bias + features.sums(self)
+        known = _recent_ids(features)
+        if known is not None and self in known[0].columns:
+            # The gaming model after encode_reply: the reply's own features were summed for every
+            # stacked model at once (its weight is 0.0 on the request's features, which it lacks);
+            # only what follows them (its shape features) is added here.
+            space, _, n, encoded = known
+            rest = [r for r in map(self.index.get, features[n:]) if r is not None]
+            own = self.bias + encoded.sums(self)
+            return own + np.add.reduce(self.matrix.take(rest, axis=0), axis=0) if rest else own
         rows = self.rows(features)
         # np.add.reduce is what ndarray.sum calls, without its Python wrapper (the same sum)
         return self.bias + np.add.reduce(self.matrix.take(rows, axis=0), axis=0) if len(rows) else self.bias.copy()
@@ -241,12 +250,12 @@ class FeatureSpace:
         # feature, and on the unknown row): one gather and one sum score a reply for all models.
         # A sum over rows adds them in order, column by column, and adding 0.0 changes no float,
         # so each model's scores are exactly those it would compute alone.
-        # (A one-class model stays out: numpy sums a single column pairwise, not in order.)
+        # (A one-class model alone would sum its single column pairwise, not in order: the gaming
+        # model's score read off the stack may differ from its own in the 16th digit, no more.)
         self.columns, start = {}, 0
         for m in models:
-            if len(m.classes) >= 2:
-                self.columns[m] = slice(start, start + len(m.classes))
-                start += len(m.classes)
+            self.columns[m] = slice(start, start + len(m.classes))
+            start += len(m.classes)
         self.stack = np.zeros((len(index) + 1, start))
         self.bias = np.zeros(start)      # the stacked models' biases side by side
         for m, columns in self.columns.items():
@@ -314,7 +323,7 @@ class Encoded:
 def pair_space():
     """The space of the reply models (red line, stance, levels), or None before training. The
     gaming model's features are numbered too (after theirs), so a reply's words are looked up once
-    for all four; being one-class it has no columns in the stack (see FeatureSpace). The red-line
+    for all four, and its column is stacked with theirs (one sum scores all four). The red-line
     model, which knows the most features, is numbered first: in its order, its most common
     features first (grading.training.train._export), so the others' add only rarer ones after."""
     models = [m for m in (model("redline"), model("stance"), model("levels")) if m is not None]
@@ -330,16 +339,17 @@ _recent = None
 
 
 def _recent_ids(features):
-    """(space, ids, n) when the features begin with the n features encode_reply last encoded."""
+    """(space, ids, n, encoded) when the features begin with the n features encode_reply last
+    encoded (ids are theirs; encoded is the whole reply's, request features included)."""
     recent = _recent
     if recent is None or not isinstance(features, (list, tuple)):
         return None
-    own, space, ids = recent
+    own, space, ids, encoded = recent
     n = len(own)
     # Compared by value (identical strings compare by identity first): a match is exact.
     if len(features) < n or tuple(features[:n]) != own:
         return None
-    return space, ids, n
+    return space, ids, n, encoded
 
 
 def encode_pair(features):
@@ -368,8 +378,9 @@ def encode_reply(text: str, kind: str, request: str):
     if words:
         looked_up = chain(looked_up, map(space.crossed(request).get, words, repeat(unknown)))
     ids = np.fromiter(looked_up, dtype=np.int64, count=len(head) + len(words))
-    _recent = (own, space, ids[:len(own)])
-    return Encoded(space, ids, _PairNames(head, request, words))
+    encoded = Encoded(space, ids, _PairNames(head, request, words))
+    _recent = (own, space, ids[:len(own)], encoded)
+    return encoded
 
 
 def _names(names, js: list) -> list:
