@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,8 +35,11 @@ RUN = ("import io, sys; sys.path.insert(0, {root!r}); import trainer.commands.gr
 def instructions(src: Path) -> int:
     """Instructions valgrind counts for grading the JSONL file src (no replies: start-up only)."""
     code = RUN.format(root=str(ROOT), src=str(src))
+    # One hash seed for both runs: with a random one, set and dict layouts (and so the work of
+    # start-up) change from run to run by more than a small speed change moves a reply's count.
     out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                          sys.executable, "-c", code], capture_output=True, text=True, check=True)
+                          sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "0"})
     found = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
     if not found:
         raise SystemExit("valgrind printed no instruction count:\n" + out.stderr[-2000:])
