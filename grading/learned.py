@@ -67,15 +67,6 @@ class LinearModel:
                 return self.rows(features.named())
             rows = self._rowmap(features.space)[features.ids]
             return rows[rows >= 0]
-        known = _recent_ids(features)
-        if known is not None and self in known[0].members:
-            # The reply's own features were looked up once for every model (encode_reply): only
-            # what follows them (the gaming model's shape features) is looked up here.
-            space, ids, n, _ = known
-            rows = self._rowmap(space).take(ids)
-            rows = rows[rows >= 0]
-            rest = [r for r in map(self.index.get, features[n:]) if r is not None]
-            return np.concatenate((rows, rest)).astype(np.int64, copy=False) if rest else rows
         rows = np.fromiter(map(self.index.get, features, repeat(-1)), dtype=np.int64, count=len(features))
         return rows[rows >= 0]
 
@@ -94,12 +85,12 @@ class LinearModel:
         """The linear score of each class."""
         if isinstance(features, Encoded) and self in features.space.columns:
             return self.bias + features.sums(self)
-        known = _recent_ids(features)
-        if known is not None and self in known[0].columns:
+        known = _recent_reply(features)
+        if known is not None and self in known[1].space.columns:
             # The gaming model after encode_reply: the reply's own features were summed for every
             # stacked model at once (its weight is 0.0 on the request's features, which it lacks);
             # only what follows them (its shape features) is added here.
-            space, _, n, encoded = known
+            n, encoded = known
             rest = [r for r in map(self.index.get, features[n:]) if r is not None]
             own = self.bias + encoded.sums(self)
             return own + np.add.reduce(self.matrix.take(rest, axis=0), axis=0) if rest else own
@@ -338,18 +329,18 @@ def pair_space():
 _recent = None
 
 
-def _recent_ids(features):
-    """(space, ids, n, encoded) when the features begin with the n features encode_reply last
-    encoded (ids are theirs; encoded is the whole reply's, request features included)."""
+def _recent_reply(features):
+    """(n, encoded) when the features begin with the n features encode_reply last encoded
+    (encoded is that whole reply's, request features included)."""
     recent = _recent
     if recent is None or not isinstance(features, (list, tuple)):
         return None
-    own, space, ids, encoded = recent
+    own, encoded = recent
     n = len(own)
     # Compared by value (identical strings compare by identity first): a match is exact.
     if len(features) < n or tuple(features[:n]) != own:
         return None
-    return space, ids, n, encoded
+    return n, encoded
 
 
 def encode_pair(features):
@@ -379,7 +370,7 @@ def encode_reply(text: str, kind: str, request: str):
         looked_up = chain(looked_up, map(space.crossed(request).get, words, repeat(unknown)))
     ids = np.fromiter(looked_up, dtype=np.int64, count=len(head) + len(words))
     encoded = Encoded(space, ids, _PairNames(head, request, words))
-    _recent = (own, space, ids[:len(own)], encoded)
+    _recent = (own, encoded)
     return encoded
 
 
